@@ -1,0 +1,94 @@
+namespace NanoBackprop
+{
+    /// <summary>
+    /// Bytes of nanoCLR managed heap that the library's objects occupy on a 32-bit device (ESP32).
+    /// </summary>
+    /// <remarks>
+    /// nanoCLR allocates in 12-byte heap blocks (CLR_RT_HeapBlock) and rounds every object up to
+    /// whole blocks. An array is a 20-byte header (CLR_RT_HeapBlock_Array) plus its elements (int:
+    /// 4 bytes; an object reference: 12); a class instance is one header block plus one block per
+    /// field, whatever the field's type (nf-interpreter: ExtractHeapBlocksForArray,
+    /// NewObjectFromIndex, CONVERTFROMSIZETOHEAPBLOCKS). On the desktop the same objects are
+    /// smaller or larger; these figures are the device's.
+    /// </remarks>
+    public static class MemoryFootprint
+    {
+        /// <summary>Bytes in one nanoCLR heap block.</summary>
+        public const int HeapBlockBytes = 12;
+
+        /// <summary>Bytes of an array's header (a heap block plus length and type fields).</summary>
+        public const int ArrayHeaderBytes = 20;
+
+        /// <summary>Bytes one object reference takes as an array element.</summary>
+        public const int ReferenceElementBytes = 12;
+
+        /// <summary>Instance fields of <see cref="Network"/>; a desktop test checks it by reflection.</summary>
+        public const int NetworkFieldCount = 23;
+
+        /// <summary>The sigmoid table (shared by every network and by tanh): 3,096 bytes.</summary>
+        public static int SharedTableBytes
+        {
+            get { return ArrayBytes(Sigmoid.TableBytes / 4, 4); }
+        }
+
+        /// <summary>Heap bytes of an array of <paramref name="length"/> elements of
+        /// <paramref name="elementBytes"/> bytes each.</summary>
+        public static int ArrayBytes(int length, int elementBytes)
+        {
+            return RoundUpToBlocks(ArrayHeaderBytes + length * elementBytes);
+        }
+
+        /// <summary>Heap bytes of a class instance with <paramref name="fieldCount"/> fields.</summary>
+        public static int ObjectBytes(int fieldCount)
+        {
+            return (fieldCount + 1) * HeapBlockBytes;
+        }
+
+        /// <summary>
+        /// Everything a network needs on the device: the object, each array it owns (weights,
+        /// biases, activations, pre-activations, deltas and their scratch, and the optional
+        /// gradients and velocities, with the jagged arrays' outer arrays) and the shared sigmoid
+        /// table. A second network shares the table,
+        /// so subtract <see cref="SharedTableBytes"/> from its figure.
+        /// </summary>
+        public static int NetworkBytes(Network network)
+        {
+            return ObjectBytes(NetworkFieldCount)
+                + ArrayBytes(network.LayerSizeArray.Length, 4)
+                + JaggedBytes(network.WeightsArrays)
+                + JaggedBytes(network.BiasArrays)
+                + JaggedBytes(network.ActivationArrays)
+                + JaggedBytes(network.DeltaArrays)
+                + JaggedBytes(network.PreActivationArrays)
+                + ArrayBytes(network.DeltaShiftArray.Length, 4)
+                + ArrayBytes(network.ExactDeltaArray.Length, 8)
+                + ArrayBytes(network.ExactDeltaUnitArray.Length, 4)
+                + JaggedBytes(network.WeightGradientArrays)
+                + JaggedBytes(network.BiasGradientArrays)
+                + JaggedBytes(network.WeightVelocityArrays)
+                + JaggedBytes(network.BiasVelocityArrays)
+                + SharedTableBytes;
+        }
+
+        private static int JaggedBytes(int[][] arrays)
+        {
+            if (arrays == null)
+            {
+                return 0;
+            }
+
+            int bytes = ArrayBytes(arrays.Length, ReferenceElementBytes);
+            for (int i = 0; i < arrays.Length; i++)
+            {
+                bytes += ArrayBytes(arrays[i].Length, 4);
+            }
+
+            return bytes;
+        }
+
+        private static int RoundUpToBlocks(int bytes)
+        {
+            return (bytes + HeapBlockBytes - 1) / HeapBlockBytes * HeapBlockBytes;
+        }
+    }
+}

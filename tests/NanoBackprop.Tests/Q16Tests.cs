@@ -1,0 +1,144 @@
+namespace NanoBackprop.Tests;
+
+[TestClass]
+public sealed class Q16Tests
+{
+    [TestMethod]
+    public void FromDoubleRoundsToNearestWithTiesAwayFromZero()
+    {
+        Assert.AreEqual(65536, Q16.FromDouble(1.0));
+        Assert.AreEqual(-98304, Q16.FromDouble(-1.5));
+        // 0.1·2^16 = 6553.6 → 6554; 0.8·2^16 = 52428.8 → 52429.
+        Assert.AreEqual(6554, Q16.FromDouble(0.1));
+        Assert.AreEqual(52429, Q16.FromDouble(0.8));
+        // Exact ties: half an LSB rounds away from zero in both directions.
+        Assert.AreEqual(1, Q16.FromDouble(0.5 / 65536));
+        Assert.AreEqual(-1, Q16.FromDouble(-0.5 / 65536));
+        Assert.AreEqual(2, Q16.FromDouble(1.5 / 65536));
+        Assert.AreEqual(-2, Q16.FromDouble(-1.5 / 65536));
+        // Just below a tie rounds down: adding 0.5 first would round this up.
+        Assert.AreEqual(0, Q16.FromDouble(0.49999999999999994 / 65536));
+        Assert.AreEqual(0, Q16.FromDouble(-0.49999999999999994 / 65536));
+    }
+
+    [TestMethod]
+    public void FromDoubleSaturatesFiniteValuesOutOfRange()
+    {
+        Assert.AreEqual(int.MaxValue, Q16.FromDouble(32767.99999));
+        Assert.AreEqual(int.MaxValue, Q16.FromDouble(32768.0));
+        Assert.AreEqual(int.MaxValue, Q16.FromDouble(1e300));
+        Assert.AreEqual(int.MaxValue, Q16.FromDouble(double.MaxValue));
+        Assert.AreEqual(int.MinValue, Q16.FromDouble(-32768.0));
+        Assert.AreEqual(int.MinValue, Q16.FromDouble(-32768.000007));
+        Assert.AreEqual(int.MinValue, Q16.FromDouble(-double.MaxValue));
+        // The largest value is exactly representable and round-trips.
+        Assert.AreEqual(int.MaxValue, Q16.FromDouble(Q16.ToDouble(int.MaxValue)));
+        Assert.AreEqual(int.MinValue + 1, Q16.FromDouble(Q16.ToDouble(int.MinValue + 1)));
+    }
+
+    [TestMethod]
+    public void FromDoubleRejectsNaNAndInfinity()
+    {
+        foreach (double bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            var error = Assert.ThrowsExactly<ArgumentException>(() => Q16.FromDouble(bad));
+            StringAssert.Contains(error.Message, double.IsNaN(bad) ? "NaN" : "infinite");
+        }
+    }
+
+    [TestMethod]
+    public void FromDoubleMatchesExactRoundingOnRandomValues()
+    {
+        var random = new Random(7);
+        for (int n = 0; n < 100_000; n++)
+        {
+            double value = (random.NextDouble() - 0.5) * 70000;
+            // decimal has 96 bits: an exact model of round-half-away-from-zero for these values.
+            decimal exact = Math.Round((decimal)value * 65536m, MidpointRounding.AwayFromZero);
+            long expected = exact > int.MaxValue ? int.MaxValue : exact < int.MinValue ? int.MinValue : (long)exact;
+            Assert.AreEqual(expected, Q16.FromDouble(value), $"value {value:R}");
+        }
+    }
+
+    [TestMethod]
+    public void MultiplyRoundsToNearestAndIsSymmetricInSign()
+    {
+        Assert.AreEqual(Q16.FromDouble(0.75), Q16.Multiply(Q16.FromDouble(1.5), Q16.FromDouble(0.5)));
+        // 1 LSB × 0.5 = half an LSB: a tie, away from zero.
+        Assert.AreEqual(1, Q16.Multiply(1, Q16.Half));
+        Assert.AreEqual(-1, Q16.Multiply(-1, Q16.Half));
+        // 1 LSB × (0.5 - 1 LSB) is just below the tie.
+        Assert.AreEqual(0, Q16.Multiply(1, Q16.Half - 1));
+        var random = new Random(11);
+        for (int n = 0; n < 100_000; n++)
+        {
+            int a = random.Next(int.MinValue + 1, int.MaxValue);
+            int b = random.Next(-(1 << 20), 1 << 20);
+            int small = a >> 5;
+            // Below saturation (|small·b| ≤ 2^46) rounding is symmetric in sign.
+            Assert.AreEqual(-Q16.Multiply(small, b), Q16.Multiply(-small, b));
+            decimal exact = Math.Round((decimal)a * b / 65536m, MidpointRounding.AwayFromZero);
+            long expected = exact > int.MaxValue ? int.MaxValue : exact < int.MinValue ? int.MinValue : (long)exact;
+            Assert.AreEqual(expected, Q16.Multiply(a, b));
+        }
+    }
+
+    [TestMethod]
+    public void ArithmeticSaturatesInsteadOfWrapping()
+    {
+        Assert.AreEqual(int.MaxValue, Q16.Add(int.MaxValue, 1));
+        Assert.AreEqual(int.MinValue, Q16.Add(int.MinValue, -1));
+        Assert.AreEqual(int.MaxValue, Q16.Subtract(0, int.MinValue));
+        Assert.AreEqual(int.MaxValue, Q16.Negate(int.MinValue));
+        // (-32768)² = 2^30 and 32768² overflow the format: saturate, keep the sign.
+        Assert.AreEqual(int.MaxValue, Q16.Multiply(int.MinValue, int.MinValue));
+        Assert.AreEqual(int.MinValue, Q16.Multiply(int.MinValue, int.MaxValue));
+        Assert.AreEqual(int.MaxValue, Q16.Multiply(int.MaxValue, int.MaxValue));
+        Assert.AreEqual(int.MaxValue, Q16.Saturate(long.MaxValue));
+        Assert.AreEqual(int.MinValue, Q16.Saturate(long.MinValue));
+    }
+
+    [TestMethod]
+    public void DotAccumulatesExactlyAndRoundsOnce()
+    {
+        // Three products of 1 LSB × 0.25 are each a quarter LSB: rounding each would give 0,
+        // the exact sum 0.75 LSB rounds to 1.
+        int[] a = { 1, 1, 1 };
+        int[] b = { Q16.One / 4, Q16.One / 4, Q16.One / 4 };
+        Assert.AreEqual(1, Q16.Dot(a, 0, b, 0, 3));
+        // At the documented limit: 511 products of -128 and -32768 are 511·2^54, exact in a long.
+        int[] weights = Enumerable.Repeat(-Network.MaxWeight, Network.MaxLayerSize).ToArray();
+        int[] inputs = Enumerable.Repeat(int.MinValue, Network.MaxLayerSize).ToArray();
+        Assert.AreEqual(int.MaxValue, Q16.Dot(weights, 0, inputs, 0, Network.MaxLayerSize));
+        Assert.AreEqual(int.MinValue, Q16.Dot(weights, 0, Enumerable.Repeat(int.MaxValue, Network.MaxLayerSize).ToArray(), 0, Network.MaxLayerSize));
+    }
+
+    [TestMethod]
+    public void RoundShiftRoundsHalfAwayFromZero()
+    {
+        Assert.AreEqual(2L, Q16.RoundShift(3, 1));
+        Assert.AreEqual(-2L, Q16.RoundShift(-3, 1));
+        Assert.AreEqual(1L, Q16.RoundShift(5, 2));
+        Assert.AreEqual(-1L, Q16.RoundShift(-5, 2));
+        Assert.AreEqual(2L, Q16.RoundShift(6, 2));
+        Assert.AreEqual(-2L, Q16.RoundShift(-6, 2));
+    }
+
+    [TestMethod]
+    public void IntegerSqrtIsTheFloorOfTheRoot()
+    {
+        Assert.AreEqual(0u, IntegerMath.Sqrt(0));
+        Assert.AreEqual(1u, IntegerMath.Sqrt(3));
+        Assert.AreEqual(2u, IntegerMath.Sqrt(4));
+        Assert.AreEqual(65535u, IntegerMath.Sqrt(uint.MaxValue));
+        Assert.AreEqual(362u, IntegerMath.Sqrt(2u << 16));
+        for (uint r = 0; r < 65536; r += 7)
+        {
+            Assert.AreEqual(r, IntegerMath.Sqrt(r * r));
+            if (r > 0)
+            {
+                Assert.AreEqual(r - 1, IntegerMath.Sqrt(r * r - 1));
+            }
+        }
+    }
+}
