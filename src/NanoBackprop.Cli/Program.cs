@@ -13,6 +13,10 @@ public static class Program
             case "seeds":
                 SeedsDemo.Run(Console.Out);
                 return 0;
+            case "occupancy":
+                Console.WriteLine("Occupancy replay (UCI Occupancy Detection, CC BY 4.0): 5-8-1 sigmoid, cross-entropy, the learner's defaults");
+                OccupancyReport.Write(Console.Out, OccupancyReport.Run(OccupancyData.LoadEmbedded(), ParseOptions(args)));
+                return 0;
             case "xor-sweep":
                 XorSweep(Console.Out);
                 return 0;
@@ -27,6 +31,30 @@ public static class Program
                 Console.Error.WriteLine($"nanobackprop: unknown command '{command}' (try: nanobackprop help)");
                 return 2;
         }
+    }
+
+    // occupancy [schedule base floor decay balance window]: overrides for tuning runs.
+    private static Func<LearnerOptions> ParseOptions(string[] args)
+    {
+        return () =>
+        {
+            var options = new LearnerOptions();
+            if (args.Length >= 6)
+            {
+                options.Schedule = Enum.Parse<LearningRateSchedule>(args[1]);
+                options.BaseLearningRate = Q16.FromDouble(double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+                options.LearningRateFloor = Q16.FromDouble(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+                options.DecaySamples = int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture);
+                options.ClassBalance = args[5] == "on";
+            }
+
+            if (args.Length >= 7)
+            {
+                options.ConfidenceMargin = Q16.FromDouble(double.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return options;
+        };
     }
 
     private static void XorSweep(TextWriter output)

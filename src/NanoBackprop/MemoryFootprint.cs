@@ -23,7 +23,7 @@ namespace NanoBackprop
         public const int ReferenceElementBytes = 12;
 
         /// <summary>Instance fields of <see cref="Network"/>; a desktop test checks it by reflection.</summary>
-        public const int NetworkFieldCount = 23;
+        public const int NetworkFieldCount = 24;
 
         /// <summary>The sigmoid table (shared by every network and by tanh): 3,096 bytes.</summary>
         public static int SharedTableBytes

@@ -87,6 +87,7 @@ namespace NanoBackprop
         private uint randomState;
         private bool forwardValid;
         private int accumulatedSamples;
+        private int weightSaturations;
 
         /// <summary>
         /// Builds a network with per-sample SGD (no optional buffers), mean squared error and
@@ -320,10 +321,110 @@ namespace NanoBackprop
             set { stochasticRounding = value; }
         }
 
+        /// <summary>
+        /// Updates that pushed a weight past ±<see cref="MaxWeight"/> and were held there, since
+        /// construction (saturating at int.MaxValue). Healthy training almost never saturates a
+        /// weight; a divergence guard watches this count.
+        /// </summary>
+        public int WeightSaturations
+        {
+            get { return weightSaturations; }
+        }
+
         /// <summary>Samples whose gradients <see cref="Backward"/> has added since the last clear.</summary>
         public int AccumulatedSamples
         {
             get { return accumulatedSamples; }
+        }
+
+        /// <summary>
+        /// Copies every weight (layer by layer, row-major) and then every bias into
+        /// <paramref name="destination"/>, which needs <see cref="ParameterCount"/> elements.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">destination is null.</exception>
+        /// <exception cref="ArgumentException">destination has the wrong length.</exception>
+        public void CopyParametersTo(int[] destination)
+        {
+            CheckVector(destination, ParameterCount, "destination", "CopyParametersTo");
+            int offset = 0;
+            for (int l = 0; l < weights.Length; l++)
+            {
+                Array.Copy(weights[l], 0, destination, offset, weights[l].Length);
+                offset += weights[l].Length;
+            }
+
+            if (biases != null)
+            {
+                for (int l = 0; l < biases.Length; l++)
+                {
+                    Array.Copy(biases[l], 0, destination, offset, biases[l].Length);
+                    offset += biases[l].Length;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Restores weights and biases from a copy made by <see cref="CopyParametersTo"/>, clears
+        /// the momentum velocities (they belong to the trajectory being abandoned) and any
+        /// accumulated gradients. Every weight is checked against ±<see cref="MaxWeight"/> before
+        /// anything changes.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">source is null.</exception>
+        /// <exception cref="ArgumentException">source has the wrong length or a weight beyond ±MaxWeight.</exception>
+        public void CopyParametersFrom(int[] source)
+        {
+            CheckVector(source, ParameterCount, "source", "CopyParametersFrom");
+            int weightCount = 0;
+            for (int l = 0; l < weights.Length; l++)
+            {
+                weightCount += weights[l].Length;
+            }
+
+            for (int k = 0; k < weightCount; k++)
+            {
+                if (source[k] > MaxWeight || source[k] < -MaxWeight)
+                {
+                    throw new ArgumentException("CopyParametersFrom: weight " + k + " is beyond ±128.0.", "source");
+                }
+            }
+
+            int offset = 0;
+            for (int l = 0; l < weights.Length; l++)
+            {
+                Array.Copy(source, offset, weights[l], 0, weights[l].Length);
+                offset += weights[l].Length;
+            }
+
+            if (biases != null)
+            {
+                for (int l = 0; l < biases.Length; l++)
+                {
+                    Array.Copy(source, offset, biases[l], 0, biases[l].Length);
+                    offset += biases[l].Length;
+                }
+            }
+
+            ClearVelocities();
+            ClearGradients();
+            forwardValid = false;
+        }
+
+        /// <summary>Sets every momentum velocity to zero (no effect without momentum).</summary>
+        public void ClearVelocities()
+        {
+            if (weightVelocities == null)
+            {
+                return;
+            }
+
+            for (int l = 0; l < weightVelocities.Length; l++)
+            {
+                Array.Clear(weightVelocities[l], 0, weightVelocities[l].Length);
+                if (biasVelocities != null)
+                {
+                    Array.Clear(biasVelocities[l], 0, biasVelocities[l].Length);
+                }
+            }
         }
 
         /// <summary>Neurons in layer <paramref name="layer"/> (0 = input).</summary>
@@ -652,6 +753,30 @@ namespace NanoBackprop
             get { return layerSizes; }
         }
 
+        // For the model blob: the PRNG and counters that make a restored network resume bit-exactly.
+        internal uint RandomState
+        {
+            get { return randomState; }
+            set { randomState = value; }
+        }
+
+        internal int AccumulatedSampleCount
+        {
+            get { return accumulatedSamples; }
+            set { accumulatedSamples = value; }
+        }
+
+        internal int WeightSaturationCount
+        {
+            get { return weightSaturations; }
+            set { weightSaturations = value; }
+        }
+
+        internal void Invalidate()
+        {
+            forwardValid = false;
+        }
+
         private void ForwardUnchecked(int[] input)
         {
             Array.Copy(input, activations[0], input.Length);
@@ -874,14 +999,14 @@ namespace NanoBackprop
                 updated = weight - step;
             }
 
-            if (updated > MaxWeight)
+            if (updated > MaxWeight || updated < -MaxWeight)
             {
-                return MaxWeight;
-            }
+                if (weightSaturations < int.MaxValue)
+                {
+                    weightSaturations++;
+                }
 
-            if (updated < -MaxWeight)
-            {
-                return -MaxWeight;
+                return updated > 0 ? MaxWeight : -MaxWeight;
             }
 
             return (int)updated;

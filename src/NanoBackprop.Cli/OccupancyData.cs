@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace NanoBackprop.Cli;
+
+/// <summary>
+/// The UCI Occupancy Detection training split (real office sensors, one row a minute, in time
+/// order; CC BY 4.0), as integer sensor readings in the units a board would use.
+/// </summary>
+public sealed class OccupancyData
+{
+    /// <summary>Feature names, in the order of <see cref="Readings"/>.</summary>
+    public static readonly string[] FeatureNames = { "Temperature", "Humidity", "Light", "CO2", "HumidityRatio" };
+
+    /// <summary>
+    /// Raw units per feature: centi-°C, centi-%RH, deci-lux, deci-ppm and parts per million of
+    /// kg/kg (the scaler divides units out; they only need to resolve the sensor's noise).
+    /// </summary>
+    public static readonly double[] UnitsPerValue = { 100, 100, 10, 10, 1e6 };
+
+    private OccupancyData(int[][] readings, int[] labels, string[] timestamps)
+    {
+        Readings = readings;
+        Labels = labels;
+        Timestamps = timestamps;
+    }
+
+    /// <summary>One reading per row: the five features in raw integer units.</summary>
+    public int[][] Readings { get; }
+
+    /// <summary>Occupancy per row, 0 or 1.</summary>
+    public int[] Labels { get; }
+
+    /// <summary>The rows' timestamps as written in the file.</summary>
+    public string[] Timestamps { get; }
+
+    /// <summary>Rows.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>The copy embedded in the tool.</summary>
+    public static OccupancyData LoadEmbedded()
+    {
+        using var stream = typeof(OccupancyData).Assembly.GetManifestResourceStream("occupancy/datatraining.txt")
+            ?? throw new InvalidOperationException("the embedded occupancy data is missing");
+        using var reader = new StreamReader(stream);
+        return Parse(reader);
+    }
+
+    /// <summary>
+    /// Parses the file as it is: a header naming one column fewer than the rows have (the rows
+    /// start with a quoted row number), quoted timestamps, then the five readings and the label.
+    /// </summary>
+    public static OccupancyData Parse(TextReader reader)
+    {
+        var readings = new List<int[]>();
+        var labels = new List<int>();
+        var timestamps = new List<string>();
+        reader.ReadLine();
+        string? line;
+        while ((line = reader.ReadLine()) != null)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            string[] cells = line.Split(',');
+            var reading = new int[FeatureNames.Length];
+            for (int f = 0; f < reading.Length; f++)
+            {
+                double value = double.Parse(cells[2 + f], CultureInfo.InvariantCulture);
+                reading[f] = checked((int)Math.Round(value * UnitsPerValue[f], MidpointRounding.AwayFromZero));
+            }
+
+            readings.Add(reading);
+            labels.Add(int.Parse(cells[7], CultureInfo.InvariantCulture));
+            timestamps.Add(cells[1].Trim('"'));
+        }
+
+        return new OccupancyData(readings.ToArray(), labels.ToArray(), timestamps.ToArray());
+    }
+}

@@ -1,0 +1,286 @@
+using System;
+
+namespace NanoBackprop
+{
+    /// <summary>
+    /// Standardises raw sensor readings, one feature at a time, into the network's working range:
+    /// (reading - mean) / standard deviation in Q16.16, from running statistics learned as the
+    /// readings arrive (no statistics from the future), in integer arithmetic only.
+    /// </summary>
+    /// <remarks>
+    /// <para><b>Raw units.</b> Readings are plain <see cref="int"/>s in whatever fixed units the
+    /// board chooses per feature: centi-°C, lux, ppm, a humidity ratio in parts per million. The
+    /// result does not depend on the unit (standardising divides it out), as long as one unit is
+    /// finer than the sensor's noise: a humidity ratio of 0.0048 kg/kg is 4,800 in ppm, not 0 in
+    /// kg/kg.</para>
+    /// <para><b>Statistics.</b> The mean is kept as raw·2^16 and the variance as (raw·2^8)² in
+    /// 64-bit integers, so the variance of lux or ppm (far beyond Q16.16) and of a humidity ratio
+    /// (far below one Q16.16 LSB in kg/kg) both fit. Updates follow Welford's recurrence,
+    /// mean += δ/n and var += (δ·δ' - var)/n, with n the sample count capped at 2^windowShift:
+    /// exact running statistics at first, then an exponential window of about 2^windowShift samples
+    /// so that a node that runs for a year follows slow changes (seasons, a moved sensor).</para>
+    /// <para><b>Limits.</b> A deviation of more than 2^23 raw units from the mean is treated as
+    /// 2^23 in the variance; a standardised value beyond ±<see cref="OutputLimit"/> saturates there.
+    /// Both are counted in <see cref="SaturatedReadings"/>. A feature with zero spread so far
+    /// scales to 0: the scaler never divides by zero.</para>
+    /// </remarks>
+    public sealed class InputScaler
+    {
+        /// <summary>Default window: about 16,384 samples (11 days at one reading a minute).</summary>
+        public const int DefaultWindowShift = 14;
+
+        /// <summary>Largest window shift (2^24 samples).</summary>
+        public const int MaxWindowShift = 24;
+
+        /// <summary>Standardised values saturate at ±16 standard deviations (Q16.16).</summary>
+        public const int OutputLimit = 16 * Q16.One;
+
+        private const int MeanFractionalBits = 16;
+        private const int DeviationFractionalBits = 8;
+        private const long MaxDeviation = 1L << 31;
+
+        private readonly long[] means;
+        private readonly long[] variances;
+        private readonly int windowShift;
+        private long count;
+        private bool frozen;
+        private int saturatedReadings;
+
+        /// <summary>Creates a scaler for <paramref name="featureCount"/> features.</summary>
+        /// <param name="featureCount">Features per reading (1 to <see cref="Network.MaxLayerSize"/>).</param>
+        /// <param name="windowShift">log2 of the statistics window (0 to <see cref="MaxWindowShift"/>).</param>
+        /// <exception cref="ArgumentOutOfRangeException">A count is out of range.</exception>
+        public InputScaler(int featureCount, int windowShift)
+        {
+            if (featureCount < 1 || featureCount > Network.MaxLayerSize)
+            {
+                throw new ArgumentOutOfRangeException("featureCount", "InputScaler: featureCount must be 1 to " + Network.MaxLayerSize + ".");
+            }
+
+            if (windowShift < 0 || windowShift > MaxWindowShift)
+            {
+                throw new ArgumentOutOfRangeException("windowShift", "InputScaler: windowShift must be 0 to " + MaxWindowShift + ".");
+            }
+
+            means = new long[featureCount];
+            variances = new long[featureCount];
+            this.windowShift = windowShift;
+        }
+
+        /// <summary>Features per reading.</summary>
+        public int FeatureCount
+        {
+            get { return means.Length; }
+        }
+
+        /// <summary>log2 of the statistics window.</summary>
+        public int WindowShift
+        {
+            get { return windowShift; }
+        }
+
+        /// <summary>Readings observed (saturating at long.MaxValue).</summary>
+        public long Count
+        {
+            get { return count; }
+        }
+
+        /// <summary>When true, <see cref="Observe"/> leaves the statistics unchanged.</summary>
+        public bool Frozen
+        {
+            get { return frozen; }
+            set { frozen = value; }
+        }
+
+        /// <summary>Readings or standardised values that hit a limit (see remarks).</summary>
+        public int SaturatedReadings
+        {
+            get { return saturatedReadings; }
+        }
+
+        /// <summary>The running mean of a feature in raw units, rounded.</summary>
+        public int GetMean(int feature)
+        {
+            CheckFeature(feature, "GetMean");
+            return Q16.Saturate(Q16.RoundShift(means[feature], MeanFractionalBits));
+        }
+
+        /// <summary>The running standard deviation of a feature in raw units, Q24.8 (256 = 1 unit).</summary>
+        public int GetStandardDeviation(int feature)
+        {
+            CheckFeature(feature, "GetStandardDeviation");
+            return Q16.Saturate((long)IntegerMath.Sqrt((ulong)variances[feature]));
+        }
+
+        /// <summary>
+        /// Seeds a feature's statistics from a calibration (raw units; the deviation in Q24.8, as
+        /// <see cref="GetStandardDeviation"/> returns it). Later readings move them with the full
+        /// window's weight, unless the scaler is <see cref="Frozen"/>.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The feature or the deviation is out of range.</exception>
+        public void Calibrate(int feature, int mean, int standardDeviation)
+        {
+            CheckFeature(feature, "Calibrate");
+            if (standardDeviation < 0)
+            {
+                throw new ArgumentOutOfRangeException("standardDeviation", "Calibrate: the standard deviation must not be negative.");
+            }
+
+            means[feature] = (long)mean << MeanFractionalBits;
+            variances[feature] = (long)standardDeviation * standardDeviation;
+            long window = 1L << windowShift;
+            count = count > window ? count : window;
+        }
+
+        /// <summary>Adds a reading to the running statistics (nothing when frozen).</summary>
+        /// <exception cref="ArgumentNullException">raw is null.</exception>
+        /// <exception cref="ArgumentException">raw has the wrong length.</exception>
+        public void Observe(int[] raw)
+        {
+            CheckReading(raw, "Observe");
+            if (frozen)
+            {
+                return;
+            }
+
+            if (count < long.MaxValue)
+            {
+                count++;
+            }
+
+            long divisor = count < (1L << windowShift) ? count : 1L << windowShift;
+            for (int f = 0; f < means.Length; f++)
+            {
+                long reading = (long)raw[f] << MeanFractionalBits;
+                long before = ClampDeviation(reading - means[f]);
+                means[f] += IntegerMath.DivideRounded(reading - means[f], divisor);
+                long after = ClampDeviation(reading - means[f]);
+                // δ·δ' in (raw·2^8)² units: both deviations drop 8 of their 16 fractional bits.
+                long product = (before >> (MeanFractionalBits - DeviationFractionalBits)) * (after >> (MeanFractionalBits - DeviationFractionalBits));
+                variances[f] += IntegerMath.DivideRounded(product - variances[f], divisor);
+                if (variances[f] < 0)
+                {
+                    variances[f] = 0;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Standardises a reading with the current statistics into <paramref name="scaled"/>
+        /// (Q16.16, within ±<see cref="OutputLimit"/>).
+        /// </summary>
+        /// <exception cref="ArgumentNullException">An array is null.</exception>
+        /// <exception cref="ArgumentException">An array has the wrong length.</exception>
+        public void Scale(int[] raw, int[] scaled)
+        {
+            CheckReading(raw, "Scale");
+            CheckReading(scaled, "Scale");
+            for (int f = 0; f < means.Length; f++)
+            {
+                scaled[f] = ScaleOne(f, raw[f]);
+            }
+        }
+
+        /// <summary>Standardises one value of one feature (Q16.16).</summary>
+        public int ScaleValue(int feature, int raw)
+        {
+            CheckFeature(feature, "ScaleValue");
+            return ScaleOne(feature, raw);
+        }
+
+        /// <summary>Turns a standardised Q16.16 value of a feature back into raw units, rounded and saturated.</summary>
+        public int Unscale(int feature, int scaled)
+        {
+            CheckFeature(feature, "Unscale");
+            long deviation = (long)IntegerMath.Sqrt((ulong)variances[feature]);
+            // scaled (2^-16) × deviation (2^-8) is in units of 2^-24; the mean is raw·2^16.
+            long value = means[feature] + Q16.RoundShift(scaled * deviation, DeviationFractionalBits);
+            return Q16.Saturate(Q16.RoundShift(value, MeanFractionalBits));
+        }
+
+        private int ScaleOne(int feature, int raw)
+        {
+            long deviation = (long)IntegerMath.Sqrt((ulong)variances[feature]);
+            if (deviation == 0)
+            {
+                return 0;
+            }
+
+            // (raw·2^16 - mean)·2^8 / (σ·2^8) = z·2^16: Q16.16, at most 2^56 before dividing.
+            long centred = ((long)raw << MeanFractionalBits) - means[feature];
+            long value = IntegerMath.DivideRounded(centred << DeviationFractionalBits, deviation);
+            if (value > OutputLimit || value < -OutputLimit)
+            {
+                CountSaturation();
+                return value > 0 ? OutputLimit : -OutputLimit;
+            }
+
+            return (int)value;
+        }
+
+        private long ClampDeviation(long deviation)
+        {
+            // Beyond 2^23 raw units (2^39 here) a squared deviation would overflow 2^62.
+            const long Limit = MaxDeviation << (MeanFractionalBits - DeviationFractionalBits);
+            if (deviation > Limit || deviation < -Limit)
+            {
+                CountSaturation();
+                return deviation > 0 ? Limit : -Limit;
+            }
+
+            return deviation;
+        }
+
+        private void CountSaturation()
+        {
+            if (saturatedReadings < int.MaxValue)
+            {
+                saturatedReadings++;
+            }
+        }
+
+        private void CheckFeature(int feature, string caller)
+        {
+            if (feature < 0 || feature >= means.Length)
+            {
+                throw new ArgumentOutOfRangeException("feature", caller + ": feature must be 0 to " + (means.Length - 1) + ".");
+            }
+        }
+
+        private void CheckReading(int[] values, string caller)
+        {
+            if (values == null)
+            {
+                throw new ArgumentNullException("raw", caller + ": the reading is null.");
+            }
+
+            if (values.Length != means.Length)
+            {
+                throw new ArgumentException(caller + ": the reading has " + values.Length + " values; the scaler has " + means.Length + " features.", "raw");
+            }
+        }
+
+        // For the model blob.
+        internal long[] MeanArray
+        {
+            get { return means; }
+        }
+
+        internal long[] VarianceArray
+        {
+            get { return variances; }
+        }
+
+        internal long CountValue
+        {
+            get { return count; }
+            set { count = value; }
+        }
+
+        internal int SaturatedReadingCount
+        {
+            get { return saturatedReadings; }
+            set { saturatedReadings = value; }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System;
+
+namespace NanoBackprop
+{
+    /// <summary>What the learner's targets are.</summary>
+    public enum LearnerTask
+    {
+        /// <summary>One sigmoid output per class (binary: one output), targets 0 or 1 in Q16.16.</summary>
+        Classification = 0,
+
+        /// <summary>Targets in raw units, standardised by a target scaler; predictions come back in raw units.</summary>
+        Regression = 1,
+    }
+
+    /// <summary>How the learning rate changes with the number of updates t.</summary>
+    public enum LearningRateSchedule
+    {
+        /// <summary>lr = base.</summary>
+        Constant = 0,
+
+        /// <summary>lr = base · factor^⌊t / interval⌋, never below the floor.</summary>
+        Step = 1,
+
+        /// <summary>lr = base · τ / (τ + t), never below the floor.</summary>
+        InverseTime = 2,
+    }
+
+    /// <summary>What the divergence guard last did.</summary>
+    public enum LearnerState
+    {
+        /// <summary>Learning normally.</summary>
+        Learning = 0,
+
+        /// <summary>The last check found divergence and restored the last good snapshot.</summary>
+        RolledBack = 1,
+    }
+
+    /// <summary>
+    /// Settings of an <see cref="OnlineLearner"/>. All rates are Q16.16. The defaults are the ones
+    /// measured on the shipped Occupancy stream (docs/LEARNER.md).
+    /// </summary>
+    public sealed class LearnerOptions
+    {
+        /// <summary>Smallest learning-rate floor a decaying schedule accepts: 64 LSB ≈ 0.001.</summary>
+        /// <remarks>
+        /// With round-to-nearest, a step lr·δ·a below 2^-17 is lost. At the floor 0.001 every
+        /// gradient above 0.0076 still moves its weight, so a node that has run for a year keeps
+        /// learning; with <see cref="Network.StochasticRounding"/> smaller gradients do too, in
+        /// expectation.
+        /// </remarks>
+        public const int MinimumRateFloor = 64;
+
+        /// <summary>Creates the default options.</summary>
+        public LearnerOptions()
+        {
+            Task = LearnerTask.Classification;
+            Schedule = LearningRateSchedule.Constant;
+            BaseLearningRate = 6554;
+            LearningRateFloor = 655;
+            DecaySamples = 8192;
+            StepFactor = Q16.Half;
+            BatchSize = 1;
+            ClassBalance = true;
+            DivergenceGuard = false;
+            SnapshotInterval = 256;
+            ScalerWindowShift = InputScaler.DefaultWindowShift;
+            ConfidenceMargin = 0;
+        }
+
+        /// <summary>Classification (default) or regression.</summary>
+        public LearnerTask Task { get; set; }
+
+        /// <summary>The learning-rate schedule (default constant: on the Occupancy stream it beat
+        /// inverse-time decay both prequentially and after the quiet weekend; docs/LEARNER.md).</summary>
+        public LearningRateSchedule Schedule { get; set; }
+
+        /// <summary>The starting learning rate, Q16.16 (default 0.1).</summary>
+        public int BaseLearningRate { get; set; }
+
+        /// <summary>The rate a decaying schedule never goes below, Q16.16 (default 0.01).</summary>
+        public int LearningRateFloor { get; set; }
+
+        /// <summary>τ of inverse-time decay, or the interval of step decay, in updates (default 8,192).</summary>
+        public int DecaySamples { get; set; }
+
+        /// <summary>The factor of step decay, Q16.16 in (0, 1) (default 0.5).</summary>
+        public int StepFactor { get; set; }
+
+        /// <summary>Samples per update: 1 (default) is per-sample SGD; more needs a network with
+        /// <see cref="NetworkOptions.GradientAccumulation"/>.</summary>
+        public int BatchSize { get; set; }
+
+        /// <summary>
+        /// Classification with one output: weight each sample's rate by how rare its label has been
+        /// (total / (2 · count of that label), within [1/8, 8]) so that a long quiet stretch of one
+        /// label does not wash out the other (default on; per-sample SGD only).
+        /// </summary>
+        public bool ClassBalance { get; set; }
+
+        /// <summary>Keep a last-good snapshot and roll back on divergence (default off: it costs 4
+        /// bytes per parameter).</summary>
+        public bool DivergenceGuard { get; set; }
+
+        /// <summary>Samples between snapshot attempts of the divergence guard (default 256).</summary>
+        public int SnapshotInterval { get; set; }
+
+        /// <summary>
+        /// Classification: skip the update when every output is already within this distance of
+        /// its target (Q16.16; 0, the default, always updates). A quiet stretch of confidently
+        /// predicted samples then leaves the weights alone instead of slowly drifting them.
+        /// </summary>
+        public int ConfidenceMargin { get; set; }
+
+        /// <summary>log2 of the input scaler's window (default 14).</summary>
+        public int ScalerWindowShift { get; set; }
+
+        internal void Validate(Network network)
+        {
+            if (network == null)
+            {
+                throw new ArgumentNullException("network", "OnlineLearner: network is null.");
+            }
+
+            if (Task != LearnerTask.Classification && Task != LearnerTask.Regression)
+            {
+                throw new ArgumentException("OnlineLearner: unknown task " + (int)Task + ".", "options");
+            }
+
+            if (Schedule != LearningRateSchedule.Constant && Schedule != LearningRateSchedule.Step && Schedule != LearningRateSchedule.InverseTime)
+            {
+                throw new ArgumentException("OnlineLearner: unknown schedule " + (int)Schedule + ".", "options");
+            }
+
+            if (BaseLearningRate <= 0)
+            {
+                throw new ArgumentException("OnlineLearner: BaseLearningRate must be positive.", "options");
+            }
+
+            if (Schedule != LearningRateSchedule.Constant && (LearningRateFloor < MinimumRateFloor || LearningRateFloor > BaseLearningRate))
+            {
+                throw new ArgumentException("OnlineLearner: LearningRateFloor must be from " + MinimumRateFloor + " (about 0.001, the update-underflow limit) to BaseLearningRate.", "options");
+            }
+
+            if (DecaySamples < 1)
+            {
+                throw new ArgumentException("OnlineLearner: DecaySamples must be at least 1.", "options");
+            }
+
+            if (StepFactor <= 0 || StepFactor >= Q16.One)
+            {
+                throw new ArgumentException("OnlineLearner: StepFactor must be in (0, 1).", "options");
+            }
+
+            if (BatchSize < 1 || BatchSize > 65535)
+            {
+                throw new ArgumentException("OnlineLearner: BatchSize must be 1 to 65535.", "options");
+            }
+
+            if (BatchSize > 1 && (network.Options & NetworkOptions.GradientAccumulation) == 0)
+            {
+                throw new ArgumentException("OnlineLearner: BatchSize above 1 needs a network built with NetworkOptions.GradientAccumulation.", "options");
+            }
+
+            if (ClassBalance && BatchSize > 1)
+            {
+                throw new ArgumentException("OnlineLearner: ClassBalance weights single samples; use it with BatchSize 1.", "options");
+            }
+
+            if (Task == LearnerTask.Classification && network.OutputActivation != Activation.Sigmoid)
+            {
+                throw new ArgumentException("OnlineLearner: classification needs a sigmoid output.", "options");
+            }
+
+            if (Task == LearnerTask.Regression && network.Loss != Loss.MeanSquaredError)
+            {
+                throw new ArgumentException("OnlineLearner: regression needs a network built with Loss.MeanSquaredError.", "options");
+            }
+
+            if (ConfidenceMargin < 0 || ConfidenceMargin > Q16.Half || (ConfidenceMargin != 0 && Task != LearnerTask.Classification))
+            {
+                throw new ArgumentException("OnlineLearner: ConfidenceMargin must be 0 to 0.5, and only for classification.", "options");
+            }
+
+            if (SnapshotInterval < 1)
+            {
+                throw new ArgumentException("OnlineLearner: SnapshotInterval must be at least 1.", "options");
+            }
+
+            if (ScalerWindowShift < 0 || ScalerWindowShift > InputScaler.MaxWindowShift)
+            {
+                throw new ArgumentException("OnlineLearner: ScalerWindowShift must be 0 to " + InputScaler.MaxWindowShift + ".", "options");
+            }
+        }
+    }
+}

@@ -1,0 +1,489 @@
+using System;
+
+namespace NanoBackprop
+{
+    /// <summary>
+    /// Learns from a sensor stream one reading at a time, as a board does: standardise the raw
+    /// reading with running statistics, predict, and learn when the label (or the next value)
+    /// arrives. Everything is allocated by the constructor; <see cref="Predict"/> and
+    /// <see cref="Learn"/> allocate nothing.
+    /// </summary>
+    /// <remarks>
+    /// <para><b>Units.</b> Readings are raw <see cref="int"/>s in the board's own units (see
+    /// <see cref="InputScaler"/>). Classification targets are Q16.16 0 or 1 (65536) per output and
+    /// predictions are Q16.16 probabilities; regression targets and predictions are raw units of the
+    /// predicted quantity, standardised internally by a second scaler.</para>
+    /// <para><b>Divergence guard</b> (optional): every <see cref="LearnerOptions.SnapshotInterval"/>
+    /// samples, if training looks healthy (running loss at most 2× its long-run level + 0.05 and no
+    /// weight pushed to ±128 since the last snapshot), the parameters are copied aside. Training has
+    /// diverged when the running loss exceeds 4× its long-run level + 0.05 <i>and</i> some weight has
+    /// been held at ±128 since the last snapshot: then the snapshot is restored, momentum cleared,
+    /// the rate halved (recovering one halving per healthy snapshot), and
+    /// <see cref="Rollbacks"/> counts it. Honest drift raises the loss without pinning weights, so
+    /// the guard lets the network relearn. "Since the last snapshot" means since the last interval
+    /// check.</para>
+    /// </remarks>
+    public sealed class OnlineLearner
+    {
+        // Running losses are exponential moving averages: ~32 samples and ~1,024 samples.
+        private const int RunningLossShift = 5;
+        private const int LongRunLossShift = 10;
+        private const int HealthyMargin = 3277;      // 0.05 in Q16.16
+        private const int MaxRecoveryShift = 4;
+        private const int MinClassWeight = Q16.One / 8;
+        private const int MaxClassWeight = Q16.One * 8;
+
+        private readonly Network network;
+        private readonly InputScaler scaler;
+        private readonly InputScaler targetScaler;
+        private readonly LearnerTask task;
+        private readonly LearningRateSchedule schedule;
+        private readonly int baseLearningRate;
+        private readonly int learningRateFloor;
+        private readonly int decaySamples;
+        private readonly int stepFactor;
+        private readonly int batchSize;
+        private readonly bool classBalance;
+        private readonly int snapshotInterval;
+        private readonly int confidenceMargin;
+
+        private readonly int[] scaledInput;
+        private readonly int[] scaledTarget;
+        private readonly int[] rawPrediction;
+        private readonly int[] snapshot;
+
+        private long samples;
+        private long updates;
+        private long skipped;
+        private int rollbacks;
+        private long runningLoss;   // Q16.16 scaled by 2^RunningLossShift
+        private long longRunLoss;   // Q16.16 scaled by 2^LongRunLossShift
+        private long positives;
+        private long negatives;
+        private int recoveryShift;
+        private int saturationsAtCheck;
+        private bool hasSnapshot;
+        private LearnerState state;
+
+        /// <summary>Creates a learner over <paramref name="network"/> with the given options (copied).</summary>
+        /// <exception cref="ArgumentNullException">network or options is null.</exception>
+        /// <exception cref="ArgumentException">An option is invalid or does not fit the network.</exception>
+        public OnlineLearner(Network network, LearnerOptions options)
+        {
+            if (options == null)
+            {
+                throw new ArgumentNullException("options", "OnlineLearner: options is null.");
+            }
+
+            options.Validate(network);
+            this.network = network;
+            task = options.Task;
+            schedule = options.Schedule;
+            baseLearningRate = options.BaseLearningRate;
+            learningRateFloor = schedule == LearningRateSchedule.Constant ? options.BaseLearningRate : options.LearningRateFloor;
+            decaySamples = options.DecaySamples;
+            stepFactor = options.StepFactor;
+            batchSize = options.BatchSize;
+            classBalance = options.ClassBalance && task == LearnerTask.Classification && network.OutputCount == 1;
+            snapshotInterval = options.SnapshotInterval;
+            confidenceMargin = options.ConfidenceMargin;
+
+            scaler = new InputScaler(network.InputCount, options.ScalerWindowShift);
+            targetScaler = task == LearnerTask.Regression ? new InputScaler(network.OutputCount, options.ScalerWindowShift) : null;
+            scaledInput = new int[network.InputCount];
+            scaledTarget = new int[network.OutputCount];
+            rawPrediction = task == LearnerTask.Regression ? new int[network.OutputCount] : null;
+            snapshot = options.DivergenceGuard ? new int[network.ParameterCount] : null;
+            longRunLoss = 0;
+            network.LearningRate = baseLearningRate;
+        }
+
+        /// <summary>The network being trained.</summary>
+        public Network Network
+        {
+            get { return network; }
+        }
+
+        /// <summary>The input scaler (freeze it, seed it from a calibration, read its statistics).</summary>
+        public InputScaler Scaler
+        {
+            get { return scaler; }
+        }
+
+        /// <summary>The target scaler for regression; null for classification.</summary>
+        public InputScaler TargetScaler
+        {
+            get { return targetScaler; }
+        }
+
+        /// <summary>Classification or regression.</summary>
+        public LearnerTask Task
+        {
+            get { return task; }
+        }
+
+        /// <summary>Labelled samples seen by <see cref="Learn"/>.</summary>
+        public long Samples
+        {
+            get { return samples; }
+        }
+
+        /// <summary>Parameter updates made (one per sample, or one per mini-batch).</summary>
+        public long Updates
+        {
+            get { return updates; }
+        }
+
+        /// <summary>Samples left out because the prediction was already within <see cref="LearnerOptions.ConfidenceMargin"/>.</summary>
+        public long Skipped
+        {
+            get { return skipped; }
+        }
+
+        /// <summary>Rollbacks by the divergence guard.</summary>
+        public int Rollbacks
+        {
+            get { return rollbacks; }
+        }
+
+        /// <summary>What the divergence guard last did.</summary>
+        public LearnerState State
+        {
+            get { return state; }
+        }
+
+        /// <summary>Whether a divergence guard (and its snapshot buffer) exists.</summary>
+        public bool HasDivergenceGuard
+        {
+            get { return snapshot != null; }
+        }
+
+        /// <summary>Exponential moving average of ½Σ(y - t)² over about 32 samples, Q16.16.</summary>
+        public int RunningLoss
+        {
+            get { return Q16.Saturate(runningLoss >> RunningLossShift); }
+        }
+
+        /// <summary>Exponential moving average of ½Σ(y - t)² over about 1,024 samples, Q16.16.</summary>
+        public int LongRunLoss
+        {
+            get { return Q16.Saturate(longRunLoss >> LongRunLossShift); }
+        }
+
+        /// <summary>The learning rate the schedule gives for the next update (before class weights), Q16.16.</summary>
+        public int CurrentLearningRate
+        {
+            get { return ScheduledRate(); }
+        }
+
+        /// <summary>
+        /// Predicts for a raw reading with the current statistics (which it does not update):
+        /// Q16.16 probabilities for classification, raw units for regression. Returns the
+        /// learner's own buffer.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">raw is null.</exception>
+        /// <exception cref="ArgumentException">raw has the wrong length.</exception>
+        public int[] Predict(int[] raw)
+        {
+            scaler.Scale(raw, scaledInput);
+            int[] outputs = network.Forward(scaledInput);
+            if (task == LearnerTask.Classification)
+            {
+                return outputs;
+            }
+
+            for (int j = 0; j < outputs.Length; j++)
+            {
+                rawPrediction[j] = targetScaler.Unscale(j, outputs[j]);
+            }
+
+            return rawPrediction;
+        }
+
+        /// <summary>
+        /// Learns one labelled reading: updates the running statistics, sets the network's rate
+        /// from the schedule, and takes an SGD step (or adds to the mini-batch).
+        /// </summary>
+        /// <param name="raw">The reading, raw units.</param>
+        /// <param name="target">Classification: Q16.16 0 or 65536 per output; regression: raw units.</param>
+        /// <returns>½Σ(y - t)² of the prediction before the update, Q16.16 (scaled targets for regression).</returns>
+        /// <exception cref="ArgumentNullException">An array is null.</exception>
+        /// <exception cref="ArgumentException">An array has the wrong length.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A classification target is not 0 or 1.</exception>
+        public int Learn(int[] raw, int[] target)
+        {
+            CheckLearnArguments(raw, target);
+            scaler.Observe(raw);
+            scaler.Scale(raw, scaledInput);
+            if (task == LearnerTask.Regression)
+            {
+                targetScaler.Observe(target);
+                targetScaler.Scale(target, scaledTarget);
+            }
+            else
+            {
+                Array.Copy(target, scaledTarget, target.Length);
+                if (target[0] == 0)
+                {
+                    negatives++;
+                }
+                else
+                {
+                    positives++;
+                }
+            }
+
+            int rate = ScheduledRate();
+            int loss;
+            if (confidenceMargin != 0 && Confident(network.Forward(scaledInput)))
+            {
+                loss = HalfSquaredError(network.Forward(scaledInput), scaledTarget);
+                skipped++;
+            }
+            else if (batchSize == 1)
+            {
+                network.LearningRate = classBalance ? Q16.Multiply(rate, ClassWeight(scaledTarget[0])) : rate;
+                loss = network.Learn(scaledInput, scaledTarget);
+                updates++;
+            }
+            else
+            {
+                int[] outputs = network.Forward(scaledInput);
+                loss = HalfSquaredError(outputs, scaledTarget);
+                network.Backward(scaledTarget, network.Loss);
+                if (network.AccumulatedSamples >= batchSize)
+                {
+                    network.LearningRate = rate;
+                    network.ApplyGradients();
+                    updates++;
+                }
+            }
+
+            samples++;
+            TrackLoss(loss);
+            if (snapshot != null)
+            {
+                GuardAgainstDivergence();
+            }
+
+            return loss;
+        }
+
+        private bool Confident(int[] outputs)
+        {
+            for (int j = 0; j < outputs.Length; j++)
+            {
+                int error = outputs[j] - scaledTarget[j];
+                if (error >= confidenceMargin || error <= -confidenceMargin)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private void CheckLearnArguments(int[] raw, int[] target)
+        {
+            if (raw == null)
+            {
+                throw new ArgumentNullException("raw", "Learn: the reading is null.");
+            }
+
+            if (raw.Length != network.InputCount)
+            {
+                throw new ArgumentException("Learn: the reading has " + raw.Length + " values; the network needs " + network.InputCount + ".", "raw");
+            }
+
+            if (target == null)
+            {
+                throw new ArgumentNullException("target", "Learn: target is null.");
+            }
+
+            if (target.Length != network.OutputCount)
+            {
+                throw new ArgumentException("Learn: target has " + target.Length + " values; the network needs " + network.OutputCount + ".", "target");
+            }
+
+            if (task == LearnerTask.Classification)
+            {
+                for (int j = 0; j < target.Length; j++)
+                {
+                    if (target[j] != 0 && target[j] != Q16.One)
+                    {
+                        throw new ArgumentOutOfRangeException("target", "Learn: classification target " + j + " must be 0 or 1 (Q16.16 0 or 65536).");
+                    }
+                }
+            }
+        }
+
+        private int ScheduledRate()
+        {
+            long rate = baseLearningRate;
+            if (schedule == LearningRateSchedule.InverseTime)
+            {
+                rate = baseLearningRate * (long)decaySamples / (decaySamples + updates);
+            }
+            else if (schedule == LearningRateSchedule.Step)
+            {
+                long steps = updates / decaySamples;
+                for (long k = 0; k < steps && rate > learningRateFloor; k++)
+                {
+                    rate = Q16.RoundShift(rate * stepFactor, Q16.FractionalBits);
+                }
+            }
+
+            rate >>= recoveryShift;
+            return (int)(rate > learningRateFloor ? rate : learningRateFloor);
+        }
+
+        // total / (2·count of this label), within [1/8, 8]: 1 when both labels are equally common.
+        private int ClassWeight(int label)
+        {
+            long count = label == 0 ? negatives : positives;
+            long total = positives + negatives;
+            long weight = ((total << Q16.FractionalBits) / (2 * count));
+            return (int)(weight < MinClassWeight ? MinClassWeight : weight > MaxClassWeight ? MaxClassWeight : weight);
+        }
+
+        private static int HalfSquaredError(int[] outputs, int[] target)
+        {
+            long sum = 0;
+            for (int j = 0; j < outputs.Length; j++)
+            {
+                long error = Q16.Subtract(outputs[j], target[j]);
+                sum += Q16.RoundShift(error * error, Q16.FractionalBits + 1);
+            }
+
+            return Q16.Saturate(sum);
+        }
+
+        private void TrackLoss(int loss)
+        {
+            if (samples == 1)
+            {
+                runningLoss = (long)loss << RunningLossShift;
+                longRunLoss = (long)loss << LongRunLossShift;
+                return;
+            }
+
+            runningLoss += loss - (runningLoss >> RunningLossShift);
+            longRunLoss += loss - (longRunLoss >> LongRunLossShift);
+        }
+
+        private void GuardAgainstDivergence()
+        {
+            long running = runningLoss >> RunningLossShift;
+            long longRun = longRunLoss >> LongRunLossShift;
+            bool saturatedSinceCheck = network.WeightSaturations != saturationsAtCheck;
+            if (hasSnapshot && saturatedSinceCheck && running > 4 * longRun + HealthyMargin)
+            {
+                network.CopyParametersFrom(snapshot);
+                runningLoss = longRun << RunningLossShift;
+                recoveryShift = recoveryShift < MaxRecoveryShift ? recoveryShift + 1 : MaxRecoveryShift;
+                if (rollbacks < int.MaxValue)
+                {
+                    rollbacks++;
+                }
+
+                state = LearnerState.RolledBack;
+                return;
+            }
+
+            if (samples % snapshotInterval == 0 && !saturatedSinceCheck && running <= 2 * longRun + HealthyMargin)
+            {
+                network.CopyParametersTo(snapshot);
+                hasSnapshot = true;
+                recoveryShift = recoveryShift > 0 ? recoveryShift - 1 : 0;
+                state = LearnerState.Learning;
+            }
+
+            if (samples % snapshotInterval == 0)
+            {
+                saturationsAtCheck = network.WeightSaturations;
+            }
+        }
+
+        // For the model blob.
+        internal int[] SnapshotArray
+        {
+            get { return snapshot; }
+        }
+
+        internal bool HasSnapshotValue
+        {
+            get { return hasSnapshot; }
+            set { hasSnapshot = value; }
+        }
+
+        internal long SampleCount
+        {
+            get { return samples; }
+            set { samples = value; }
+        }
+
+        internal long UpdateCount
+        {
+            get { return updates; }
+            set { updates = value; }
+        }
+
+        internal int RollbackCount
+        {
+            get { return rollbacks; }
+            set { rollbacks = value; }
+        }
+
+        internal long RunningLossState
+        {
+            get { return runningLoss; }
+            set { runningLoss = value; }
+        }
+
+        internal long LongRunLossState
+        {
+            get { return longRunLoss; }
+            set { longRunLoss = value; }
+        }
+
+        internal long PositiveCount
+        {
+            get { return positives; }
+            set { positives = value; }
+        }
+
+        internal long NegativeCount
+        {
+            get { return negatives; }
+            set { negatives = value; }
+        }
+
+        internal int RecoveryShift
+        {
+            get { return recoveryShift; }
+            set { recoveryShift = value; }
+        }
+
+        internal int SaturationsAtCheck
+        {
+            get { return saturationsAtCheck; }
+            set { saturationsAtCheck = value; }
+        }
+
+        internal LearnerState StateValue
+        {
+            get { return state; }
+            set { state = value; }
+        }
+
+        internal int BatchSize
+        {
+            get { return batchSize; }
+        }
+
+        internal bool ClassBalanceEnabled
+        {
+            get { return classBalance; }
+        }
+    }
+}
