@@ -17,14 +17,20 @@ public static class Program
                 Console.WriteLine("Occupancy replay (UCI Occupancy Detection, CC BY 4.0): 5-8-1 sigmoid, cross-entropy, the learner's defaults");
                 OccupancyReport.Write(Console.Out, OccupancyReport.Run(OccupancyData.LoadEmbedded(), ParseOptions(args)));
                 return 0;
+            case "soak":
+                long steps = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000_000;
+                Soak.Write(Console.Out, Soak.Run(steps, steps / 10, 1));
+                return 0;
             case "xor-sweep":
                 XorSweep(Console.Out);
                 return 0;
             case "help":
             case "--help":
             case "-h":
-                Console.WriteLine("usage: nanobackprop [demo|seeds|xor-sweep|help]");
+                Console.WriteLine("usage: nanobackprop [demo|seeds|occupancy|soak|xor-sweep|help]");
                 Console.WriteLine("  demo, seeds  train XOR and the seeds' worked examples in fixed point and print them beside the double reference");
+                Console.WriteLine("  occupancy    replay the shipped Occupancy stream through the learner and its double twin, seeds 0-9");
+                Console.WriteLine("  soak [steps] a long drifting stream through the learner (default 10,000,000 steps, 10 drifts)");
                 Console.WriteLine("  xor-sweep    XOR success over 100 seeds for several learning rates, both rounding modes");
                 return 0;
             default:

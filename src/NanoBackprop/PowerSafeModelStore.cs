@@ -58,9 +58,12 @@ namespace NanoBackprop
         }
 
         /// <summary>
-        /// Saves the learner into the older slot. If the write fails or is cut short, the other
-        /// slot still holds the previous model and the next save retries the same slot.
+        /// Saves the learner into the older slot and reads it back; only a slot that reads back
+        /// intact becomes the newest. If the write fails or is cut short, the other slot still
+        /// holds the previous model and the next save retries the same slot.
         /// </summary>
+        /// <exception cref="InvalidOperationException">The slot did not read back intact (a write
+        /// that stopped without an error); the previous model is kept.</exception>
         public void Save()
         {
             uint next = sequence + 1;
@@ -71,6 +74,11 @@ namespace NanoBackprop
             ModelBlob.PutUInt32(buffer, HeaderBytes + blobBytes, Crc32.Compute(buffer, 0, HeaderBytes + blobBytes));
             int target = 1 - newestSlot;
             storage.Write(target, buffer, SlotBytes);
+            if (!ReadValid(target) || ModelBlob.GetUInt32(buffer, 4) != next)
+            {
+                throw new InvalidOperationException("PowerSafeModelStore.Save: slot " + target + " did not read back intact; the previous model is kept.");
+            }
+
             newestSlot = target;
             sequence = next;
         }

@@ -4,44 +4,65 @@ using System.Text;
 namespace NanoBackprop.Tests;
 
 /// <summary>
-/// A complete fingerprint of a network's state (every buffer and every private scalar) so that
-/// tests can show a rejected call changed nothing, bit for bit.
+/// A complete fingerprint of an engine object's state (every buffer and every private scalar,
+/// following references into the library's own objects, e.g. a learner's network and scalers) so
+/// that tests can show a rejected call changed nothing, bit for bit.
 /// </summary>
 internal static class NetworkState
 {
-    public static string Capture(Network network)
+    // Per-sample working buffers: overwritten by the next Forward, so not part of a saved model.
+    private static readonly HashSet<string> Transient = new(StringComparer.Ordinal)
+    {
+        "activations", "preActivations", "deltas", "deltaShifts", "exactDeltas", "exactDeltaUnits", "forwardValid",
+        "scaledInput", "scaledTarget", "rawPrediction",
+    };
+
+    public static string Capture(object subject)
     {
         var text = new StringBuilder();
-        foreach (FieldInfo field in typeof(Network).GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
-                     .OrderBy(f => f.Name, StringComparer.Ordinal))
-        {
-            text.Append(field.Name).Append('=');
-            Append(text, field.GetValue(network));
-            text.Append('\n');
-        }
-
+        Append(text, subject, subject.GetType().Name, false);
         return text.ToString();
     }
 
-    private static void Append(StringBuilder text, object? value)
+    /// <summary>Everything but the per-sample working buffers: what a saved model must restore.</summary>
+    public static string CaptureDurable(object subject)
+    {
+        var text = new StringBuilder();
+        Append(text, subject, subject.GetType().Name, true);
+        return text.ToString();
+    }
+
+    private static void Append(StringBuilder text, object? value, string path, bool durableOnly)
     {
         switch (value)
         {
             case null:
-                text.Append("null");
+                text.Append(path).Append("=null\n");
                 break;
             case int[] array:
-                text.Append('[').AppendJoin(',', array).Append(']');
+                text.Append(path).Append("=[").AppendJoin(',', array).Append("]\n");
+                break;
+            case long[] array:
+                text.Append(path).Append("=[").AppendJoin(',', array).Append("]\n");
                 break;
             case int[][] jagged:
-                foreach (int[] array in jagged)
+                for (int i = 0; i < jagged.Length; i++)
                 {
-                    Append(text, array);
+                    Append(text, jagged[i], path + "[" + i + "]", durableOnly);
+                }
+
+                break;
+            case object library when library.GetType().Assembly == typeof(Network).Assembly && !library.GetType().IsEnum:
+                foreach (FieldInfo field in library.GetType().GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
+                             .Where(f => !durableOnly || !Transient.Contains(f.Name))
+                             .OrderBy(f => f.Name, StringComparer.Ordinal))
+                {
+                    Append(text, field.GetValue(library), path + "." + field.Name, durableOnly);
                 }
 
                 break;
             default:
-                text.Append(value);
+                text.Append(path).Append('=').Append(value).Append('\n');
                 break;
         }
     }

@@ -1,0 +1,127 @@
+namespace NanoBackprop.Tests;
+
+[TestClass]
+public sealed class InputScalerTests
+{
+    private const double Lsb = 1.0 / 65536;
+
+    [TestMethod]
+    public void StandardisesWithExactRunningStatistics()
+    {
+        // Readings 10, 20, 30, 40, 50: mean 30, population σ = √200 = 14.142…
+        var scaler = new InputScaler(1, InputScaler.DefaultWindowShift);
+        foreach (int reading in new[] { 10, 20, 30, 40, 50 })
+        {
+            scaler.Observe(new[] { reading });
+        }
+
+        Assert.AreEqual(5L, scaler.Count);
+        Assert.AreEqual(30, scaler.GetMean(0));
+        Assert.AreEqual(Math.Sqrt(200), scaler.GetStandardDeviation(0) / 256.0, 1 / 256.0);
+        // (50 - 30)/√200 = √2 = 1.41421…; the deviation carries 8 fractional bits, so the result is
+        // within 2^-8 relative of the exact value.
+        Assert.AreEqual(Math.Sqrt(2), Q16.ToDouble(scaler.ScaleValue(0, 50)), Math.Sqrt(2) / 256);
+        Assert.AreEqual(0, scaler.ScaleValue(0, 30));
+        Assert.AreEqual(-scaler.ScaleValue(0, 50), scaler.ScaleValue(0, 10));
+        Assert.AreEqual(50, scaler.Unscale(0, scaler.ScaleValue(0, 50)));
+    }
+
+    [TestMethod]
+    public void KeepsWideAndTinyFeaturesInRange()
+    {
+        // Lux in deci-lux up to 10^5 (variance ~10^9, far beyond Q16.16) beside a humidity
+        // ratio in ppm around 4,800 ± 500 and a feature whose spread is a few units.
+        var scaler = new InputScaler(3, InputScaler.DefaultWindowShift);
+        var random = new Random(1);
+        double[] sum = new double[3];
+        double[] sumSquares = new double[3];
+        const int n = 20_000;
+        var readings = new int[n][];
+        for (int k = 0; k < n; k++)
+        {
+            readings[k] = new[] { random.Next(0, 100_000), 4800 + random.Next(-500, 501), 7 + random.Next(-3, 4) };
+            scaler.Observe(readings[k]);
+        }
+
+        // The window (2^14) is shorter than the stream: compare with the exponentially weighted
+        // statistics' plain counterpart over the last 2^14 readings, loosely.
+        for (int k = n - 16384; k < n; k++)
+        {
+            for (int f = 0; f < 3; f++)
+            {
+                sum[f] += readings[k][f];
+                sumSquares[f] += (double)readings[k][f] * readings[k][f];
+            }
+        }
+
+        for (int f = 0; f < 3; f++)
+        {
+            double mean = sum[f] / 16384;
+            double deviation = Math.Sqrt(sumSquares[f] / 16384 - mean * mean);
+            Assert.AreEqual(mean, scaler.GetMean(f), 0.02 * deviation + 1, $"feature {f} mean");
+            Assert.AreEqual(deviation, scaler.GetStandardDeviation(f) / 256.0, 0.03 * deviation, $"feature {f} deviation");
+            Assert.IsGreaterThan(0, scaler.GetStandardDeviation(f));
+        }
+
+        Assert.AreEqual(0, scaler.SaturatedReadings);
+    }
+
+    [TestMethod]
+    public void ZeroSpreadScalesToZeroAndOutliersSaturateAndAreCounted()
+    {
+        var scaler = new InputScaler(2, InputScaler.DefaultWindowShift);
+        for (int k = 0; k < 100; k++)
+        {
+            scaler.Observe(new[] { 42, k % 2 });
+        }
+
+        int[] scaled = new int[2];
+        scaler.Scale(new[] { 1_000_000, 0 }, scaled);
+        Assert.AreEqual(0, scaled[0], "a constant feature never divides by its zero spread");
+        Assert.AreEqual(-Q16.One, scaled[1]);
+        scaler.Scale(new[] { 42, 1_000 }, scaled);
+        Assert.AreEqual(InputScaler.OutputLimit, scaled[1]);
+        scaler.Scale(new[] { 42, int.MinValue }, scaled);
+        Assert.AreEqual(-InputScaler.OutputLimit, scaled[1]);
+        Assert.AreEqual(2, scaler.SaturatedReadings);
+        // A reading 2^31 units away is clamped in the variance update: counted, never wrapped.
+        scaler.Observe(new[] { int.MaxValue, int.MinValue });
+        Assert.IsGreaterThan(2, scaler.SaturatedReadings);
+        Assert.IsGreaterThanOrEqualTo(0, scaler.GetStandardDeviation(0));
+    }
+
+    [TestMethod]
+    public void FrozenCalibratedAndWindowedStatisticsBehave()
+    {
+        var scaler = new InputScaler(1, 4);
+        scaler.Calibrate(0, 1000, 10 * 256);
+        Assert.AreEqual(Q16.One, scaler.ScaleValue(0, 1010));
+        scaler.Frozen = true;
+        scaler.Observe(new[] { 5000 });
+        Assert.AreEqual(1000, scaler.GetMean(0));
+        // Unfrozen with a window of 2^4: after 200 readings of 2,000 the mean has moved there.
+        scaler.Frozen = false;
+        for (int k = 0; k < 200; k++)
+        {
+            scaler.Observe(new[] { 2000 });
+        }
+
+        Assert.AreEqual(2000, scaler.GetMean(0), 1);
+    }
+
+    [TestMethod]
+    public void RejectsBadInputWithoutChangingState()
+    {
+        var scaler = new InputScaler(2, 8);
+        scaler.Observe(new[] { 1, 2 });
+        string before = NetworkState.Capture(scaler);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentNullException>(() => scaler.Observe(null!)).Message, "null");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => scaler.Observe(new int[3])).Message, "has 3 values; the scaler has 2");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => scaler.Scale(new int[2], new int[1])).Message, "has 1 values");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => scaler.Calibrate(2, 0, 0)).Message, "feature must be 0 to 1");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => scaler.Calibrate(0, 0, -1)).Message, "must not be negative");
+        Assert.AreEqual(before, NetworkState.Capture(scaler));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new InputScaler(0, 8));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new InputScaler(1, 25));
+    }
+}

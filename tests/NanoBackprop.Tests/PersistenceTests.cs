@@ -1,0 +1,209 @@
+namespace NanoBackprop.Tests;
+
+[TestClass]
+public sealed class PersistenceTests
+{
+    /// <summary>A learner with every optional part that the blob must carry.</summary>
+    private static OnlineLearner FullLearner(int seed, bool regression = false)
+    {
+        var network = regression
+            ? new Network(new[] { 3, 6, 2 }, Activation.Tanh, Activation.Linear, Loss.MeanSquaredError, seed, NetworkOptions.Momentum | NetworkOptions.GradientAccumulation)
+            : new Network(new[] { 3, 6, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, seed, NetworkOptions.Momentum);
+        var learner = new OnlineLearner(network, new LearnerOptions
+        {
+            Task = regression ? LearnerTask.Regression : LearnerTask.Classification,
+            ClassBalance = !regression,
+            BatchSize = regression ? 3 : 1,
+            DivergenceGuard = true,
+            SnapshotInterval = 16,
+        });
+        network.Momentum = Q16.FromDouble(0.5);
+        network.StochasticRounding = true;
+        return learner;
+    }
+
+    private static void Feed(OnlineLearner learner, Random random, int count)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            int[] reading = { random.Next(-500, 500), random.Next(0, 4000), random.Next(100, 200) };
+            int[] target = learner.Task == LearnerTask.Regression
+                ? new[] { reading[0] + reading[2], reading[1] - reading[0] }
+                : new[] { reading[0] > 0 ? Q16.One : 0 };
+            learner.Learn(reading, target);
+        }
+    }
+
+    [TestMethod]
+    public void Crc32MatchesTheStandardCheckValue()
+    {
+        byte[] check = System.Text.Encoding.ASCII.GetBytes("123456789");
+        Assert.AreEqual(0xCBF43926u, Crc32.Compute(check, 0, check.Length));
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void ARestoredLearnerResumesBitExactly(bool regression)
+    {
+        // Train, save, "reset the board" (a fresh learner built by the same code), load, and run
+        // both on the same stream: every bit of state must stay equal, PRNG and all.
+        var original = FullLearner(1, regression);
+        Feed(original, new Random(1), 500);
+        byte[] blob = new byte[ModelBlob.SizeOf(original) + 7];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int written = ModelBlob.Write(original, blob, 7);
+        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before, "Write allocates nothing");
+        Assert.AreEqual(ModelBlob.SizeOf(original), written);
+
+        var restored = FullLearner(99, regression);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        ModelBlob.Read(restored, blob, 7, written);
+        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before, "Read allocates nothing");
+        Assert.AreEqual(NetworkState.CaptureDurable(original), NetworkState.CaptureDurable(restored));
+
+        Feed(original, new Random(2), 300);
+        Feed(restored, new Random(2), 300);
+        Assert.AreEqual(NetworkState.Capture(original), NetworkState.Capture(restored));
+        Assert.IsGreaterThan(0L, restored.Samples - 500);
+    }
+
+    [TestMethod]
+    public void RejectedBlobsLeaveTheLearnerUnchangedAndSayWhy()
+    {
+        var source = FullLearner(3);
+        Feed(source, new Random(3), 200);
+        byte[] blob = new byte[ModelBlob.SizeOf(source)];
+        ModelBlob.Write(source, blob, 0);
+
+        var live = FullLearner(4);
+        Feed(live, new Random(4), 100);
+        string before = NetworkState.Capture(live);
+
+        void Rejects(byte[] bytes, int count, string fragment)
+        {
+            var error = Assert.ThrowsExactly<InvalidModelException>(() => ModelBlob.Read(live, bytes, 0, count));
+            StringAssert.Contains(error.Message, fragment);
+            Assert.AreEqual(before, NetworkState.Capture(live), fragment);
+        }
+
+        byte[] Mutated(int index, byte value)
+        {
+            byte[] copy = (byte[])blob.Clone();
+            copy[index] = value;
+            return copy;
+        }
+
+        Rejects(Mutated(0, (byte)'X'), blob.Length, "wrong magic");
+        Rejects(Mutated(4, 2), blob.Length, "format version 2");
+        Rejects(Mutated(6, 8), blob.Length, "8 fractional bits");
+        Rejects(Mutated(7, 4), blob.Length, "4 layers; the network has 3");
+        Rejects(Mutated(10, 7), blob.Length, "layer 1 has 7 neurons");
+        Rejects(Mutated(blob.Length / 2, (byte)(blob[blob.Length / 2] ^ 0x10)), blob.Length, "CRC mismatch");
+        Rejects(blob, blob.Length - 1, "truncated or a different topology");
+        Rejects(blob, 5, "too short");
+        var grown = new byte[blob.Length + 4];
+        blob.CopyTo(grown, 0);
+        Rejects(grown, grown.Length, "truncated or a different topology");
+
+        // A blob for another topology or options never loads.
+        var other = new OnlineLearner(new Network(new[] { 3, 7, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 1, NetworkOptions.Momentum), new LearnerOptions { DivergenceGuard = true });
+        string otherBefore = NetworkState.Capture(other);
+        Assert.ThrowsExactly<InvalidModelException>(() => ModelBlob.Read(other, blob, 0, blob.Length));
+        Assert.AreEqual(otherBefore, NetworkState.Capture(other));
+
+        // A value out of range behind a valid CRC (a blob from a buggy writer) is caught too.
+        var liar = (byte[])blob.Clone();
+        int weightOffset = 8 + 2 * 3 + 10 + 21;
+        ModelBlob.PutInt32(liar, weightOffset, Network.MaxWeight + 1);
+        ModelBlob.PutUInt32(liar, liar.Length - 4, Crc32.Compute(liar, 0, liar.Length - 4));
+        Rejects(liar, liar.Length, "weight is beyond ±128.0");
+    }
+
+    [TestMethod]
+    public void FuzzedBlobsOnlyEverRaiseTheDocumentedException()
+    {
+        var source = FullLearner(5);
+        Feed(source, new Random(5), 100);
+        byte[] valid = new byte[ModelBlob.SizeOf(source)];
+        ModelBlob.Write(source, valid, 0);
+        var live = FullLearner(6);
+        string before = NetworkState.Capture(live);
+        var random = new Random(5);
+        byte[] buffer = new byte[valid.Length + 64];
+        int rejected = 0;
+        int accepted = 0;
+        long worstAllocation = 0;
+        for (int trial = 0; trial < 100_000; trial++)
+        {
+            int count;
+            switch (trial % 4)
+            {
+                case 0:
+                    // Random bytes of a random length.
+                    count = random.Next(buffer.Length + 1);
+                    random.NextBytes(buffer.AsSpan(0, count));
+                    break;
+                case 1:
+                    // A few bit flips in a valid blob.
+                    count = valid.Length;
+                    valid.CopyTo(buffer, 0);
+                    for (int flips = random.Next(1, 4); flips > 0; flips--)
+                    {
+                        buffer[random.Next(count)] ^= (byte)(1 << random.Next(8));
+                    }
+
+                    break;
+                case 2:
+                    // Truncated.
+                    count = random.Next(valid.Length);
+                    valid.CopyTo(buffer, 0);
+                    break;
+                default:
+                    // Grown, or its header's sizes rewritten, CRC recomputed so parsing goes deep.
+                    count = valid.Length + random.Next(-8, 9);
+                    count = Math.Clamp(count, 0, buffer.Length);
+                    valid.AsSpan(0, Math.Min(count, valid.Length)).CopyTo(buffer);
+                    buffer[8 + 2 * random.Next(3)] = (byte)random.Next(256);
+                    buffer[random.Next(Math.Max(1, count))] = (byte)random.Next(256);
+                    if (count >= 4)
+                    {
+                        ModelBlob.PutUInt32(buffer, count - 4, Crc32.Compute(buffer, 0, count - 4));
+                    }
+
+                    break;
+            }
+
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            bool loaded = false;
+            try
+            {
+                ModelBlob.Read(live, buffer, 0, count);
+                loaded = true;
+            }
+            catch (InvalidModelException)
+            {
+                rejected++;
+            }
+
+            worstAllocation = Math.Max(worstAllocation, GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
+            if (loaded)
+            {
+                // Only a mutation that left a valid model for this learner loads (e.g. a rewritten
+                // byte equal to the old one); the live state is then that model's.
+                accepted++;
+                before = NetworkState.Capture(live);
+            }
+            else if (trial % 1000 == 0)
+            {
+                Assert.AreEqual(before, NetworkState.Capture(live), $"trial {trial}");
+            }
+        }
+
+        Console.WriteLine($"loader fuzz: {rejected} rejected, {accepted} accepted (mutations that left a valid model), largest allocation {worstAllocation} bytes (the exception and its message)");
+        Assert.AreEqual(100_000, rejected + accepted);
+        Assert.IsGreaterThan(95_000, rejected);
+        Assert.IsLessThan(4096L, worstAllocation);
+        Assert.AreEqual(before, NetworkState.Capture(live));
+    }
+}
