@@ -9,7 +9,7 @@ namespace NanoBackprop.Tests;
 [TestClass]
 public sealed class ProjectFileTests
 {
-    private static string LibraryFolder => Path.Combine(RepositoryRoot(), "src", "NanoBackprop");
+    internal static string LibraryFolder => Path.Combine(RepositoryRoot(), "src", "NanoBackprop");
 
     internal static string RepositoryRoot()
     {
@@ -22,6 +22,19 @@ public sealed class ProjectFileTests
         return folder ?? throw new InvalidOperationException("nanoBackprop.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>
+    /// The library's .cs files, relative to its folder with '/' separators, build output excluded:
+    /// what both project files must compile and what NanoFrameworkGuardTests checks.
+    /// </summary>
+    internal static IReadOnlyList<string> LibrarySourceFiles()
+    {
+        return Directory.EnumerateFiles(LibraryFolder, "*.cs", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(LibraryFolder, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("obj/", StringComparison.Ordinal) && !f.StartsWith("bin/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
     [TestMethod]
     public void NfprojListsEverySourceFileAndNothingElse()
     {
@@ -29,10 +42,7 @@ public sealed class ProjectFileTests
         var listed = document.Descendants().Where(e => e.Name.LocalName == "Compile")
             .Select(e => e.Attribute("Include")!.Value.Replace('\\', '/'))
             .ToHashSet(StringComparer.Ordinal);
-        var onDisk = Directory.EnumerateFiles(LibraryFolder, "*.cs", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(LibraryFolder, f).Replace('\\', '/'))
-            .Where(f => !f.StartsWith("obj/", StringComparison.Ordinal) && !f.StartsWith("bin/", StringComparison.Ordinal))
-            .ToHashSet(StringComparer.Ordinal);
+        var onDisk = LibrarySourceFiles().ToHashSet(StringComparer.Ordinal);
         Assert.IsGreaterThan(5, onDisk.Count);
         var missing = onDisk.Except(listed).ToArray();
         var stale = listed.Except(onDisk).ToArray();
