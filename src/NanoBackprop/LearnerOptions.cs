@@ -50,6 +50,20 @@ namespace NanoBackprop
         /// </remarks>
         public const int MinimumRateFloor = 64;
 
+        // Explicit fields: auto-properties would make the compiler emit debugger attributes.
+        private LearnerTask task;
+        private LearningRateSchedule schedule;
+        private int baseLearningRate;
+        private int learningRateFloor;
+        private int decaySamples;
+        private int stepFactor;
+        private int batchSize;
+        private bool classBalance;
+        private bool divergenceGuard;
+        private int snapshotInterval;
+        private int confidenceMargin;
+        private int scalerWindowShift;
+
         /// <summary>Creates the default options.</summary>
         public LearnerOptions()
         {
@@ -68,51 +82,99 @@ namespace NanoBackprop
         }
 
         /// <summary>Classification (default) or regression.</summary>
-        public LearnerTask Task { get; set; }
+        public LearnerTask Task
+        {
+            get { return task; }
+            set { task = value; }
+        }
 
         /// <summary>The learning-rate schedule (default constant: on the Occupancy stream it beat
         /// inverse-time decay both prequentially and after the quiet weekend; docs/LEARNER.md).</summary>
-        public LearningRateSchedule Schedule { get; set; }
+        public LearningRateSchedule Schedule
+        {
+            get { return schedule; }
+            set { schedule = value; }
+        }
 
         /// <summary>The starting learning rate, Q16.16 (default 0.1).</summary>
-        public int BaseLearningRate { get; set; }
+        public int BaseLearningRate
+        {
+            get { return baseLearningRate; }
+            set { baseLearningRate = value; }
+        }
 
         /// <summary>The rate a decaying schedule never goes below, Q16.16 (default 0.01).</summary>
-        public int LearningRateFloor { get; set; }
+        public int LearningRateFloor
+        {
+            get { return learningRateFloor; }
+            set { learningRateFloor = value; }
+        }
 
         /// <summary>τ of inverse-time decay, or the interval of step decay, in updates (default 8,192).</summary>
-        public int DecaySamples { get; set; }
+        public int DecaySamples
+        {
+            get { return decaySamples; }
+            set { decaySamples = value; }
+        }
 
         /// <summary>The factor of step decay, Q16.16 in (0, 1) (default 0.5).</summary>
-        public int StepFactor { get; set; }
+        public int StepFactor
+        {
+            get { return stepFactor; }
+            set { stepFactor = value; }
+        }
 
         /// <summary>Samples per update: 1 (default) is per-sample SGD; more needs a network with
         /// <see cref="NetworkOptions.GradientAccumulation"/>.</summary>
-        public int BatchSize { get; set; }
+        public int BatchSize
+        {
+            get { return batchSize; }
+            set { batchSize = value; }
+        }
 
         /// <summary>
         /// Classification with one output: weight each sample's rate by how rare its label has been
         /// (total / (2 · count of that label), within [1/8, 8]) so that a long quiet stretch of one
         /// label does not wash out the other (default on; per-sample SGD only).
         /// </summary>
-        public bool ClassBalance { get; set; }
+        public bool ClassBalance
+        {
+            get { return classBalance; }
+            set { classBalance = value; }
+        }
 
         /// <summary>Keep a last-good snapshot and roll back on divergence (default off: it costs 4
         /// bytes per parameter).</summary>
-        public bool DivergenceGuard { get; set; }
+        public bool DivergenceGuard
+        {
+            get { return divergenceGuard; }
+            set { divergenceGuard = value; }
+        }
 
         /// <summary>Samples between snapshot attempts of the divergence guard (default 256).</summary>
-        public int SnapshotInterval { get; set; }
+        public int SnapshotInterval
+        {
+            get { return snapshotInterval; }
+            set { snapshotInterval = value; }
+        }
 
         /// <summary>
         /// Classification: skip the update when every output is already within this distance of
         /// its target (Q16.16; 0, the default, always updates). A quiet stretch of confidently
         /// predicted samples then leaves the weights alone instead of slowly drifting them.
         /// </summary>
-        public int ConfidenceMargin { get; set; }
+        public int ConfidenceMargin
+        {
+            get { return confidenceMargin; }
+            set { confidenceMargin = value; }
+        }
 
         /// <summary>log2 of the input scaler's window (default 14).</summary>
-        public int ScalerWindowShift { get; set; }
+        public int ScalerWindowShift
+        {
+            get { return scalerWindowShift; }
+            set { scalerWindowShift = value; }
+        }
 
         internal void Validate(Network network)
         {
