@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace NanoBackprop.Cli;
+
+/// <summary>`nanobackprop inspect`: what a model file holds.</summary>
+public static class InspectCommand
+{
+    /// <summary>One feature's scaler statistics.</summary>
+    public sealed record Feature(string Name, double Mean, double StandardDeviation, double UnitsPerValue);
+
+    /// <summary>The result printed by --json.</summary>
+    public sealed record Result(string Command, int[] LayerSizes, string HiddenActivation, string OutputActivation, string Loss, string Format, string Task,
+        int Parameters, int RamBytes, int SnapshotBytes, int BlobBytes, string Crc, long Samples, long Updates, int Rollbacks, double RunningLoss,
+        double LearningRate, Feature[] Scaler, long ScalerCount, int SaturatedReadings);
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliOutput output)
+    {
+        var model = new Option<string>("--model") { Description = "Model file (.nbp)", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var command = new Command("inspect", "Show a model: topology, format, parameters, RAM on the board, scaler, counters, CRC") { model, json };
+        command.SetAction(parse =>
+        {
+            var result = Run(ModelFile.Load(parse.GetValue(model)!));
+            if (parse.GetValue(json))
+            {
+                output.Json(result);
+                return 0;
+            }
+
+            var table = new Table().AddColumns("", "");
+            table.AddRow("topology", string.Join("-", result.LayerSizes) + $" ({result.HiddenActivation} hidden, {result.OutputActivation} output, {result.Loss})");
+            table.AddRow("format", result.Format);
+            table.AddRow("task", result.Task);
+            table.AddRow("parameters", result.Parameters.ToString("N0"));
+            table.AddRow("RAM on the board", $"{result.RamBytes:N0} bytes network" + (result.SnapshotBytes > 0 ? $" + {result.SnapshotBytes:N0} bytes guard snapshot" : ""));
+            table.AddRow("blob", $"{result.BlobBytes:N0} bytes, CRC {result.Crc}");
+            table.AddRow("counters", $"{result.Samples:N0} samples, {result.Updates:N0} updates, {result.Rollbacks} rollbacks, running loss {result.RunningLoss:F5}");
+            table.AddRow("learning rate", $"{result.LearningRate:G4}");
+            table.AddRow("scaler", $"{result.ScalerCount:N0} readings, {result.SaturatedReadings} saturated");
+            foreach (var feature in result.Scaler)
+            {
+                table.AddRow("  " + feature.Name, $"mean {feature.Mean:G6}, standard deviation {feature.StandardDeviation:G4}");
+            }
+
+            output.Console.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Reads everything the command prints.</summary>
+    public static Result Run(ModelFile file)
+    {
+        var learner = file.Learner;
+        var network = learner.Network;
+        var description = new ModelDescription(file.Blob, 0, file.Blob.Length);
+        var features = Enumerable.Range(0, network.InputCount).Select(f =>
+        {
+            double units = f < file.Meta.UnitsPerValue.Length ? file.Meta.UnitsPerValue[f] : 1;
+            string name = f < file.Meta.Features.Length ? file.Meta.Features[f] : "input " + f;
+            return new Feature(name, learner.Scaler.GetMean(f) / units, learner.Scaler.GetStandardDeviation(f) / 256.0 / units, units);
+        }).ToArray();
+        int snapshot = learner.HasDivergenceGuard ? MemoryFootprint.ArrayBytes(network.ParameterCount, 4) : 0;
+        return new Result("inspect", Enumerable.Range(0, network.LayerCount).Select(network.GetLayerSize).ToArray(), network.HiddenActivation.ToString(),
+            network.OutputActivation.ToString(), network.Loss.ToString(), $"Q16.{description.FractionalBits}, blob version {ModelBlob.Version}",
+            learner.Task.ToString(), network.ParameterCount, network.RamBytes, snapshot, file.Blob.Length, description.CrcValid ? "valid" : "mismatch",
+            learner.Samples, learner.Updates, learner.Rollbacks, Q16.ToDouble(learner.RunningLoss), Q16.ToDouble(learner.CurrentLearningRate), features,
+            learner.Scaler.Count, learner.Scaler.SaturatedReadings);
+    }
+}

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace NanoBackprop.Cli;
+
+/// <summary>`nanobackprop replay`: a CSV streamed through the online learner as a board would.</summary>
+public static class ReplayCommand
+{
+    /// <summary>The result printed by --json.</summary>
+    public sealed record Result(string Command, int Rows, double? PrequentialAccuracy, double MeanLoss, double FinalRunningLoss, int Rollbacks, int SaturatedReadings, double SamplesPerSecond, string? Plot);
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliOutput output)
+    {
+        var settings = new LearnerSettings();
+        var guard = new Option<string>("--guard") { Description = "Divergence guard on or off", DefaultValueFactory = _ => "on" };
+        var plot = new Option<string?>("--plot") { Description = "Write the prequential accuracy and running loss as a PNG" };
+        var command = new Command("replay", "Stream a CSV through the online learner, one row at a time: predict, then learn");
+        settings.AddTo(command);
+        command.Options.Add(guard);
+        command.Options.Add(plot);
+        command.SetAction(parse =>
+        {
+            string guardValue = parse.GetValue(guard)!.ToLowerInvariant();
+            if (guardValue != "on" && guardValue != "off")
+            {
+                throw new CliError($"--guard must be on or off, not '{guardValue}'");
+            }
+
+            var built = settings.Build(parse);
+            var learner = guardValue == "on" ? WithGuard(built.Learner) : built.Learner;
+            var result = Run(learner, built.Raw, built.Targets, parse.GetValue(plot));
+            if (parse.GetValue(settings.Json))
+            {
+                output.Json(result);
+                return 0;
+            }
+
+            var table = new Table().AddColumns("", "");
+            table.AddRow("rows", $"{result.Rows:N0}");
+            if (result.PrequentialAccuracy is double accuracy)
+            {
+                table.AddRow("prequential accuracy", $"{accuracy:P2}");
+            }
+
+            table.AddRow("mean loss (before each update)", $"{result.MeanLoss:F5}");
+            table.AddRow("rollbacks", result.Rollbacks.ToString());
+            table.AddRow("saturated readings", result.SaturatedReadings.ToString());
+            table.AddRow("speed", $"{result.SamplesPerSecond:N0} rows/s");
+            if (result.Plot != null)
+            {
+                table.AddRow("curves", result.Plot);
+            }
+
+            output.Console.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static OnlineLearner WithGuard(OnlineLearner learner)
+    {
+        var network = learner.Network;
+        return new OnlineLearner(network, new LearnerOptions
+        {
+            Task = learner.Task,
+            BaseLearningRate = network.LearningRate,
+            ClassBalance = learner.Task == LearnerTask.Classification,
+            DivergenceGuard = true,
+        });
+    }
+
+    /// <summary>Predict, then learn, every row in order.</summary>
+    public static Result Run(OnlineLearner learner, int[][] raw, int[][] targets, string? plotPath)
+    {
+        int rows = raw.Length;
+        var accuracy = new double[rows];
+        var loss = new double[rows];
+        int correct = 0;
+        double lossSum = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int row = 0; row < rows; row++)
+        {
+            if (learner.Task == LearnerTask.Classification)
+            {
+                correct += (learner.Predict(raw[row])[0] >= Q16.Half ? Q16.One : 0) == targets[row][0] ? 1 : 0;
+                accuracy[row] = (double)correct / (row + 1);
+            }
+
+            lossSum += Q16.ToDouble(learner.Learn(raw[row], targets[row]));
+            loss[row] = Q16.ToDouble(learner.RunningLoss);
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (plotPath != null)
+        {
+            if (learner.Task == LearnerTask.Classification)
+            {
+                Plots.SaveCurves(plotPath, "Prequential replay", "row", "accuracy so far / running loss", ("prequential accuracy", accuracy), ("running ½(y - t)²", loss));
+            }
+            else
+            {
+                Plots.SaveCurves(plotPath, "Prequential replay", "row", "running ½(y - t)²", ("running ½(y - t)²", loss));
+            }
+        }
+
+        return new Result("replay", rows, learner.Task == LearnerTask.Classification ? (double)correct / rows : null, lossSum / rows,
+            Q16.ToDouble(learner.RunningLoss), learner.Rollbacks, learner.Scaler.SaturatedReadings, rows / seconds, plotPath);
+    }
+}

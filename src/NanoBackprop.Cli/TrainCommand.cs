@@ -1,0 +1,199 @@
+using System.CommandLine;
+using System.Diagnostics;
+using NanoBackprop.Reference;
+using Spectre.Console;
+
+namespace NanoBackprop.Cli;
+
+/// <summary>`nanobackprop train`: trains per sample and writes the model blob a board loads.</summary>
+public static class TrainCommand
+{
+    /// <summary>The result printed by --json.</summary>
+    public sealed record Result(string Command, string Engine, int Rows, int Epochs, long Samples, double LastEpochAccuracy, double FinalRunningLoss,
+        double Seconds, double SamplesPerSecond, string Model, int ModelBytes, int RamBytes, string? Plot);
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliOutput output)
+    {
+        var settings = new LearnerSettings();
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the file", DefaultValueFactory = _ => 1 };
+        var engine = new Option<string>("--engine") { Description = "fixed (Q16.16, as on the board) or double (the reference, quantised at the end)", DefaultValueFactory = _ => "fixed" };
+        var shuffle = new Option<bool>("--shuffle") { Description = "Shuffle the rows each epoch (default: file order, as a stream)" };
+        var modelPath = new Option<string>("--out") { Description = "Model file to write (.nbp; metadata goes to .nbp.json)", Required = true };
+        var plot = new Option<string?>("--plot") { Description = "Write the learning curve as a PNG" };
+        var command = new Command("train", "Train a network per sample on a CSV and write the model blob the board loads");
+        settings.AddTo(command);
+        foreach (Option option in new Option[] { epochs, engine, shuffle, modelPath, plot })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse =>
+        {
+            var built = settings.Build(parse);
+            int epochCount = parse.GetValue(epochs);
+            if (epochCount < 1)
+            {
+                throw new CliError("--epochs must be at least 1");
+            }
+
+            string engineName = parse.GetValue(engine)!.ToLowerInvariant();
+            if (engineName != "fixed" && engineName != "double")
+            {
+                throw new CliError($"--engine must be fixed or double, not '{engineName}'");
+            }
+
+            var result = Run(built, epochCount, engineName, parse.GetValue(shuffle), parse.GetValue(settings.Seed), parse.GetValue(modelPath)!, parse.GetValue(plot), output, !parse.GetValue(settings.Json));
+            if (parse.GetValue(settings.Json))
+            {
+                output.Json(result);
+            }
+            else
+            {
+                var table = new Table().AddColumns("", "");
+                table.AddRow("engine", result.Engine);
+                table.AddRow("samples", $"{result.Samples:N0} ({result.Epochs} epoch(s) of {result.Rows:N0} rows)");
+                table.AddRow("last epoch accuracy (predict, then learn)", $"{result.LastEpochAccuracy:P2}");
+                table.AddRow("final running loss", $"{result.FinalRunningLoss:F5}");
+                table.AddRow("speed", $"{result.SamplesPerSecond:N0} samples/s");
+                table.AddRow("model", $"{result.Model} ({result.ModelBytes} bytes; network RAM on the board {result.RamBytes} bytes)");
+                if (result.Plot != null)
+                {
+                    table.AddRow("learning curve", result.Plot);
+                }
+
+                output.Console.Write(table);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Trains and writes the model.</summary>
+    public static Result Run(LearnerSettings.Built built, int epochs, string engine, bool shuffle, int seed, string modelPath, string? plotPath, CliOutput output, bool showProgress)
+    {
+        var learner = built.Learner;
+        int rows = built.Raw.Length;
+        var order = Enumerable.Range(0, rows).ToArray();
+        var random = new Random(seed);
+        var curve = new double[rows * epochs];
+        var reference = engine == "double" ? ReferenceMlp.FromNetwork(learner.Network) : null;
+        var scaled = new int[learner.Network.InputCount];
+        double runningLoss = 0;
+        int correct = 0;
+        var clock = Stopwatch.StartNew();
+        void Train(Action<int> advance)
+        {
+            for (int epoch = 0; epoch < epochs; epoch++)
+            {
+                if (shuffle)
+                {
+                    random.Shuffle(order);
+                }
+
+                correct = 0;
+                for (int k = 0; k < rows; k++)
+                {
+                    int row = order[k];
+                    int[] raw = built.Raw[row];
+                    int[] target = built.Targets[row];
+                    double loss;
+                    if (reference == null)
+                    {
+                        if (learner.Task == LearnerTask.Classification)
+                        {
+                            correct += (learner.Predict(raw)[0] >= Q16.Half ? Q16.One : 0) == target[0] ? 1 : 0;
+                        }
+
+                        loss = Q16.ToDouble(learner.Learn(raw, target));
+                    }
+                    else
+                    {
+                        loss = DoubleStep(learner, reference, raw, target, scaled, ref correct);
+                    }
+
+                    runningLoss += (loss - runningLoss) / Math.Min(epoch * rows + k + 1, 32);
+                    curve[epoch * rows + k] = runningLoss;
+                    advance(epoch * rows + k + 1);
+                }
+            }
+        }
+
+        if (showProgress && output.Interactive)
+        {
+            output.Console.Progress().Start(context =>
+            {
+                var task = context.AddTask("training", maxValue: rows * epochs);
+                Train(done =>
+                {
+                    if (done % 256 == 0 || done == rows * epochs)
+                    {
+                        task.Value = done;
+                        task.Description = $"training: {done / clock.Elapsed.TotalSeconds:N0} samples/s, running loss {runningLoss:F4}";
+                    }
+                });
+            });
+        }
+        else
+        {
+            Train(_ => { });
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (reference != null)
+        {
+            CopyWeights(reference, learner.Network);
+            built.Metadata.Engine = "double";
+        }
+
+        int bytes = ModelFile.Save(modelPath, learner, built.Metadata);
+        if (plotPath != null)
+        {
+            Plots.SaveCurves(plotPath, "Learning curve", "sample", "running ½(y - t)²", (engine == "fixed" ? "fixed point" : "double", curve));
+        }
+
+        return new Result("train", engine, rows, epochs, (long)rows * epochs, learner.Task == LearnerTask.Classification ? (double)correct / rows : double.NaN,
+            runningLoss, seconds, rows * epochs / seconds, modelPath, bytes, learner.Network.RamBytes, plotPath);
+    }
+
+    // The double engine: the same integer scaler, the reference network, plain SGD at the same rate.
+    private static double DoubleStep(OnlineLearner learner, ReferenceMlp reference, int[] raw, int[] target, int[] scaled, ref int correct)
+    {
+        learner.Scaler.Observe(raw);
+        learner.Scaler.Scale(raw, scaled);
+        double[] input = scaled.Select(Q16.ToDouble).ToArray();
+        double[] goal;
+        if (learner.Task == LearnerTask.Regression)
+        {
+            learner.TargetScaler!.Observe(target);
+            goal = [Q16.ToDouble(learner.TargetScaler.ScaleValue(0, target[0]))];
+        }
+        else
+        {
+            goal = [Q16.ToDouble(target[0])];
+            correct += (reference.Forward(input)[0] >= 0.5 ? 1 : 0) == (target[0] == Q16.One ? 1 : 0) ? 1 : 0;
+        }
+
+        return reference.TrainStep(input, goal, learner.Network.Loss, Q16.ToDouble(learner.Network.LearningRate));
+    }
+
+    private static void CopyWeights(ReferenceMlp reference, Network network)
+    {
+        for (int l = 0; l < network.LayerCount - 1; l++)
+        {
+            for (int j = 0; j < network.GetLayerSize(l + 1); j++)
+            {
+                for (int i = 0; i < network.GetLayerSize(l); i++)
+                {
+                    network.SetWeight(l, j, i, Math.Clamp(Q16.FromDouble(reference.GetWeight(l, j, i)), -Network.MaxWeight, Network.MaxWeight));
+                }
+
+                if (network.HasBiases)
+                {
+                    network.SetBias(l, j, Q16.FromDouble(reference.GetBias(l, j)));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System;
+
+namespace NanoBackprop
+{
+    /// <summary>
+    /// What a model blob's header says: enough to build a learner that the blob loads into. For
+    /// tools that open a model they did not create (a desktop inspector, a board that receives a
+    /// model over the air); a board that builds its own learner does not need it.
+    /// </summary>
+    public sealed class ModelDescription
+    {
+        private readonly int[] layerSizes;
+        private readonly int fractionalBits;
+        private readonly Activation hiddenActivation;
+        private readonly Activation outputActivation;
+        private readonly Loss loss;
+        private readonly NetworkOptions networkOptions;
+        private readonly LearnerTask task;
+        private readonly int batchSize;
+        private readonly bool classBalance;
+        private readonly bool divergenceGuard;
+        private readonly int scalerWindowShift;
+        private readonly bool crcValid;
+
+        /// <summary>Parses the header of the blob at <paramref name="offset"/> (the rest is checked by
+        /// <see cref="ModelBlob.Read"/>).</summary>
+        /// <exception cref="ArgumentNullException">buffer is null.</exception>
+        /// <exception cref="InvalidModelException">The header is not a valid nanoBackprop header.</exception>
+        public ModelDescription(byte[] buffer, int offset, int count)
+        {
+            if (buffer == null)
+            {
+                throw new ArgumentNullException("buffer", "ModelDescription: buffer is null.");
+            }
+
+            if (offset < 0 || count < 8 || offset > buffer.Length || buffer.Length - offset < count)
+            {
+                throw new InvalidModelException("Model: " + count + " bytes at offset " + offset + " cannot hold a header.");
+            }
+
+            if (ModelBlob.GetUInt32(buffer, offset) != 0x4D50424E)
+            {
+                throw new InvalidModelException("Model: wrong magic; this is not a nanoBackprop model.");
+            }
+
+            int version = ModelBlob.GetUInt16(buffer, offset + 4);
+            if (version != ModelBlob.Version)
+            {
+                throw new InvalidModelException("Model: format version " + version + "; this library reads version " + ModelBlob.Version + ".");
+            }
+
+            fractionalBits = buffer[offset + 6];
+            int layers = buffer[offset + 7];
+            if (layers < 2 || layers > Network.MaxLayerCount || count < 8 + 2 * layers + 10)
+            {
+                throw new InvalidModelException("Model: " + layers + " layers in " + count + " bytes is not a valid header.");
+            }
+
+            layerSizes = new int[layers];
+            int position = offset + 8;
+            for (int l = 0; l < layers; l++)
+            {
+                layerSizes[l] = ModelBlob.GetUInt16(buffer, position);
+                position += 2;
+            }
+
+            hiddenActivation = (Activation)buffer[position];
+            outputActivation = (Activation)buffer[position + 1];
+            loss = (Loss)buffer[position + 2];
+            networkOptions = (NetworkOptions)buffer[position + 3];
+            task = (LearnerTask)buffer[position + 4];
+            batchSize = ModelBlob.GetUInt16(buffer, position + 5);
+            classBalance = buffer[position + 7] == 1;
+            divergenceGuard = buffer[position + 8] == 1;
+            scalerWindowShift = buffer[position + 9];
+            crcValid = Crc32.Compute(buffer, offset, count - 4) == ModelBlob.GetUInt32(buffer, offset + count - 4);
+        }
+
+        /// <summary>Fractional bits of the format (16).</summary>
+        public int FractionalBits
+        {
+            get { return fractionalBits; }
+        }
+
+        /// <summary>Layers, input first.</summary>
+        public int LayerCount
+        {
+            get { return layerSizes.Length; }
+        }
+
+        /// <summary>Neurons of a layer (0 = input).</summary>
+        public int GetLayerSize(int layer)
+        {
+            return layerSizes[layer];
+        }
+
+        /// <summary>Hidden activation.</summary>
+        public Activation HiddenActivation
+        {
+            get { return hiddenActivation; }
+        }
+
+        /// <summary>Output activation.</summary>
+        public Activation OutputActivation
+        {
+            get { return outputActivation; }
+        }
+
+        /// <summary>Loss.</summary>
+        public Loss Loss
+        {
+            get { return loss; }
+        }
+
+        /// <summary>The network's optional buffers.</summary>
+        public NetworkOptions NetworkOptions
+        {
+            get { return networkOptions; }
+        }
+
+        /// <summary>Classification or regression.</summary>
+        public LearnerTask Task
+        {
+            get { return task; }
+        }
+
+        /// <summary>Samples per update.</summary>
+        public int BatchSize
+        {
+            get { return batchSize; }
+        }
+
+        /// <summary>Class balance on.</summary>
+        public bool ClassBalance
+        {
+            get { return classBalance; }
+        }
+
+        /// <summary>Divergence guard on.</summary>
+        public bool DivergenceGuard
+        {
+            get { return divergenceGuard; }
+        }
+
+        /// <summary>log2 of the scaler window.</summary>
+        public int ScalerWindowShift
+        {
+            get { return scalerWindowShift; }
+        }
+
+        /// <summary>Whether the blob's CRC-32 matches its contents.</summary>
+        public bool CrcValid
+        {
+            get { return crcValid; }
+        }
+
+        /// <summary>
+        /// Builds a network and learner with this structure (the hyper-parameters from
+        /// <paramref name="options"/>, its structural settings overridden by the header), ready for
+        /// <see cref="ModelBlob.Read"/>.
+        /// </summary>
+        /// <exception cref="InvalidModelException">The header describes an impossible network.</exception>
+        public OnlineLearner CreateLearner(LearnerOptions options)
+        {
+            if (options == null)
+            {
+                throw new ArgumentNullException("options", "CreateLearner: options is null.");
+            }
+
+            options.Task = Task;
+            options.BatchSize = BatchSize;
+            options.ClassBalance = ClassBalance;
+            options.DivergenceGuard = DivergenceGuard;
+            options.ScalerWindowShift = ScalerWindowShift;
+            try
+            {
+                var network = new Network(layerSizes, HiddenActivation, OutputActivation, Loss, 1, NetworkOptions);
+                return new OnlineLearner(network, options);
+            }
+            catch (ArgumentException error)
+            {
+                // Exception.Message: nanoFramework's ArgumentException does not override it.
+                throw new InvalidModelException("Model: the header describes an invalid learner: " + ((Exception)error).Message);
+            }
+        }
+    }
+}
