@@ -3,34 +3,6 @@ namespace NanoBackprop
     /// <summary>Integer helpers that replace System.Math, which runs in single precision on ESP32.</summary>
     public static class IntegerMath
     {
-        /// <summary>⌊√value⌋ for any 32-bit unsigned value, by the bit-by-bit method (exact).</summary>
-        public static uint Sqrt(uint value)
-        {
-            uint root = 0;
-            uint bit = 1u << 30;
-            while (bit > value)
-            {
-                bit >>= 2;
-            }
-
-            while (bit != 0)
-            {
-                if (value >= root + bit)
-                {
-                    value -= root + bit;
-                    root = (root >> 1) + bit;
-                }
-                else
-                {
-                    root >>= 1;
-                }
-
-                bit >>= 2;
-            }
-
-            return root;
-        }
-
         /// <summary>⌊√value⌋ for any 64-bit unsigned value, by the bit-by-bit method (exact).</summary>
         public static ulong Sqrt(ulong value)
         {

@@ -1050,7 +1050,7 @@ namespace NanoBackprop
             {
                 int fanIn = layerSizes[l];
                 // 1/√fanIn in Q16.16 without floating point: isqrt(fanIn·2^16) = 2^8·√fanIn.
-                int limit = (int)((1L << 24) / IntegerMath.Sqrt((uint)fanIn << 16));
+                int limit = (int)((1L << 24) / (long)IntegerMath.Sqrt((ulong)fanIn << 16));
                 int[] layerWeights = weights[l];
                 for (int k = 0; k < layerWeights.Length; k++)
                 {

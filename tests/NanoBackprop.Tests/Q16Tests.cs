@@ -127,12 +127,13 @@ public sealed class Q16Tests
     [TestMethod]
     public void IntegerSqrtIsTheFloorOfTheRoot()
     {
-        Assert.AreEqual(0u, IntegerMath.Sqrt(0));
-        Assert.AreEqual(1u, IntegerMath.Sqrt(3));
-        Assert.AreEqual(2u, IntegerMath.Sqrt(4));
-        Assert.AreEqual(65535u, IntegerMath.Sqrt(uint.MaxValue));
-        Assert.AreEqual(362u, IntegerMath.Sqrt(2u << 16));
-        for (uint r = 0; r < 65536; r += 7)
+        Assert.AreEqual(0UL, IntegerMath.Sqrt(0UL));
+        Assert.AreEqual(1UL, IntegerMath.Sqrt(3UL));
+        Assert.AreEqual(2UL, IntegerMath.Sqrt(4UL));
+        Assert.AreEqual(65535UL, IntegerMath.Sqrt((ulong)uint.MaxValue));
+        Assert.AreEqual(4294967295UL, IntegerMath.Sqrt(ulong.MaxValue));
+        Assert.AreEqual(362UL, IntegerMath.Sqrt(2UL << 16));
+        for (ulong r = 0; r < 4294967296UL; r += 65521 * 7)
         {
             Assert.AreEqual(r, IntegerMath.Sqrt(r * r));
             if (r > 0)
