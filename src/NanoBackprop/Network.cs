@@ -955,10 +955,23 @@ namespace NanoBackprop
                 // lr·δ exactly, in units of 2^-(32 + shift).
                 long exactRateTimesDelta = (long)learningRate * layerDeltas[j];
                 int scaledDelta = Q16.Saturate(ScaleDown(exactRateTimesDelta, Q16.FractionalBits - ScaledDeltaShift + shift));
-                for (int i = 0; i < fanIn; i++)
+                if (velocities == null && !stochasticRounding)
                 {
-                    long exactStep = (long)scaledDelta * layerInput[i];
-                    layerWeights[row + i] = UpdateWeight(layerWeights[row + i], RoundStep(exactStep, ScaledDeltaFractionalBits), velocities, row + i);
+                    // Plain SGD, the common case on a board: the same arithmetic as UpdateWeight and
+                    // RoundStep, inlined, because the interpreter pays for every call per weight;
+                    // a zero lr·δ moves no weight of the row.
+                    if (scaledDelta != 0)
+                    {
+                        UpdateRowPlain(layerWeights, row, layerInput, scaledDelta);
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < fanIn; i++)
+                    {
+                        long exactStep = (long)scaledDelta * layerInput[i];
+                        layerWeights[row + i] = UpdateWeight(layerWeights[row + i], RoundStep(exactStep, ScaledDeltaFractionalBits), velocities, row + i);
+                    }
                 }
 
                 row += fanIn;
@@ -966,6 +979,31 @@ namespace NanoBackprop
                 {
                     layerBiases[j] = UpdateBias(layerBiases[j], RoundStep(exactRateTimesDelta, Q16.FractionalBits + shift), biasVelocitiesOfLayer, j);
                 }
+            }
+        }
+
+        // w -= round(lr·δ·a) for one neuron's row, clamped to ±MaxWeight: UpdateWeight's
+        // no-momentum branch with RoundStep's round-to-nearest, for the whole row in one loop.
+        private void UpdateRowPlain(int[] layerWeights, int row, int[] layerInput, int scaledDelta)
+        {
+            const long Half = 1L << (ScaledDeltaFractionalBits - 1);
+            int end = row + layerInput.Length;
+            for (int k = row, i = 0; k < end; k++, i++)
+            {
+                long exactStep = (long)scaledDelta * layerInput[i];
+                long step = exactStep >= 0 ? (exactStep + Half) >> ScaledDeltaFractionalBits : -((Half - exactStep) >> ScaledDeltaFractionalBits);
+                long updated = layerWeights[k] - step;
+                if (updated > MaxWeight || updated < -MaxWeight)
+                {
+                    if (weightSaturations < int.MaxValue)
+                    {
+                        weightSaturations++;
+                    }
+
+                    updated = updated > 0 ? MaxWeight : -MaxWeight;
+                }
+
+                layerWeights[k] = (int)updated;
             }
         }
 
