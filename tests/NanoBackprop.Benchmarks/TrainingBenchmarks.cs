@@ -10,6 +10,8 @@ namespace NanoBackprop.Benchmarks
     /// <see cref="TrainingWorkload"/> operation.
     /// </summary>
     [MemoryDiagnoser]
+    [MedianColumn]
+    [MinColumn]
     [CategoriesColumn]
     [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
     public class TrainingBenchmarks
