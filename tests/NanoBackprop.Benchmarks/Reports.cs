@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Reflection.Metadata;
+using System.Text;
+
+namespace NanoBackprop.Benchmarks
+{
+    /// <summary>The `ram` and `il` reports (plain text, Markdown tables), outside BenchmarkDotNet.</summary>
+    public static class Reports
+    {
+        /// <summary>The loops whose IL per iteration the `il` report counts: (method, what it does).</summary>
+        public static readonly (string Method, string Role)[] InnerLoops =
+        {
+            ("ForwardUnchecked", "Forward: one multiply-accumulate of a weighted sum (per weight)"),
+            ("UpdateLayer", "Learn: one weight's update (per weight)"),
+            ("PropagateDeltas", "Learn/Backward: one term of a delta's sum over the fan-out (per weight)"),
+            ("AccumulateGradients", "Backward: one weight's gradient (per weight)"),
+        };
+
+        /// <summary>Network.RamBytes for each topology and option set, as Markdown.</summary>
+        public static string RamTable()
+        {
+            NetworkOptions[] optionSets =
+            {
+                NetworkOptions.None,
+                NetworkOptions.GradientAccumulation,
+                NetworkOptions.Momentum,
+                NetworkOptions.GradientAccumulation | NetworkOptions.Momentum,
+            };
+            int table = MemoryFootprint.SharedTableBytes;
+            var text = new StringBuilder();
+            text.AppendLine("RAM on the device: Network.RamBytes (nanoCLR heap bytes; includes the shared "
+                + F(table) + "-byte sigmoid table, which a second network shares).");
+            text.AppendLine();
+            text.AppendLine("| topology | parameters | lean (None) | + GradientAccumulation | + Momentum | both |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|");
+            var rows = new List<(string Topology, int Parameters, int[] Bytes)>();
+            foreach (string topology in TrainingWorkload.Topologies)
+            {
+                int[] sizes = TrainingWorkload.ParseTopology(topology);
+                int[] bytes = new int[optionSets.Length];
+                int parameters = 0;
+                for (int k = 0; k < optionSets.Length; k++)
+                {
+                    var network = new Network(sizes, Activation.Sigmoid, Activation.Sigmoid, Loss.MeanSquaredError, 1, optionSets[k]);
+                    bytes[k] = network.RamBytes;
+                    parameters = network.ParameterCount;
+                }
+
+                rows.Add((topology, parameters, bytes));
+                text.AppendLine($"| {topology} | {F(parameters)} | {F(bytes[0])} | {F(bytes[1])} | {F(bytes[2])} | {F(bytes[3])} |");
+            }
+
+            text.AppendLine();
+            text.AppendLine("Bytes per parameter: RamBytes / parameters, and in brackets without the shared table.");
+            text.AppendLine();
+            text.AppendLine("| topology | lean (None) | + GradientAccumulation | + Momentum | both |");
+            text.AppendLine("|---|---:|---:|---:|---:|");
+            foreach (var row in rows)
+            {
+                text.Append($"| {row.Topology} |");
+                foreach (int bytes in row.Bytes)
+                {
+                    text.Append($" {PerParameter(bytes, row.Parameters)} ({PerParameter(bytes - table, row.Parameters)}) |");
+                }
+
+                text.AppendLine();
+            }
+
+            text.AppendLine();
+            text.AppendLine("What each option adds (bytes, and bytes per parameter):");
+            text.AppendLine();
+            text.AppendLine("| topology | GradientAccumulation adds | Momentum adds |");
+            text.AppendLine("|---|---:|---:|");
+            foreach (var row in rows)
+            {
+                int gradients = row.Bytes[1] - row.Bytes[0];
+                int momentum = row.Bytes[2] - row.Bytes[0];
+                text.AppendLine($"| {row.Topology} | {F(gradients)} ({PerParameter(gradients, row.Parameters)}) | {F(momentum)} ({PerParameter(momentum, row.Parameters)}) |");
+            }
+
+            return text.ToString();
+        }
+
+        /// <summary>The inner loops' IL, from the compiled NanoBackprop.dll.</summary>
+        public static string IlReport(string assemblyPath)
+        {
+            using var inspector = new IlInspector(assemblyPath);
+            var text = new StringBuilder();
+            text.AppendLine($"Assembly: {assemblyPath} ({(inspector.IsOptimized ? "optimised: Release" : "NOT optimised: Debug; run with -c Release")})");
+            text.AppendLine();
+            var summary = new StringBuilder();
+            summary.AppendLine("| method | inner loop | IL in the loop (body start to back-branch) | calls in the loop | IL executed per iteration with the calls' own IL: plain SGD | momentum | stochastic rounding |");
+            summary.AppendLine("|---|---|---:|---|---:|---:|---:|");
+            foreach ((string method, string role) in InnerLoops)
+            {
+                MethodDefinitionHandle handle = inspector.FindMethod("NanoBackprop.Network", method);
+                List<IlInstruction> body = inspector.Decode(handle);
+                List<IlLoop> innermost = IlInspector.InnermostLoops(body);
+                foreach (IlLoop loop in innermost)
+                {
+                    var callees = new List<string>();
+                    for (int k = loop.First; k <= loop.Last; k++)
+                    {
+                        if (body[k].OpCode.FlowControl == System.Reflection.Emit.FlowControl.Call)
+                        {
+                            callees.Add(body[k].OperandText);
+                        }
+                    }
+
+                    text.AppendLine($"Network.{method}: {role}");
+                    text.AppendLine($"  innermost loop IL_{body[loop.First].Offset:x4}..IL_{body[loop.Last].Offset:x4}: {loop.InstructionCount} instructions, {callees.Count} calls");
+                    var executed = new List<string>();
+                    foreach (BranchAssumptions configuration in Configurations)
+                    {
+                        string range = Range(inspector.PathRange(body, loop.First, loop.Last, configuration));
+                        executed.Add(range);
+                        text.AppendLine($"  IL executed per iteration, calls included, {configuration.Name}: {range}");
+                    }
+
+                    text.Append(IlInspector.Listing(body, loop.First, loop.Last, "    "));
+                    text.AppendLine();
+                    summary.AppendLine($"| Network.{method} | {role} | {loop.InstructionCount} | {(callees.Count == 0 ? "none" : string.Join(", ", callees))} | {string.Join(" | ", executed)} |");
+                }
+            }
+
+            // The methods those loops call, with their own IL.
+            var listed = new HashSet<string>();
+            var calleeText = new StringBuilder();
+            foreach ((string method, _) in InnerLoops)
+            {
+                List<IlInstruction> body = inspector.Decode(inspector.FindMethod("NanoBackprop.Network", method));
+                foreach (IlLoop loop in IlInspector.InnermostLoops(body))
+                {
+                    for (int k = loop.First; k <= loop.Last; k++)
+                    {
+                        ListCallee(inspector, body[k], listed, calleeText);
+                    }
+                }
+            }
+
+            if (calleeText.Length > 0)
+            {
+                text.AppendLine("Methods called from those loops (nanoCLR inlines nothing: each call is a frame):");
+                text.AppendLine();
+                text.Append(calleeText);
+            }
+
+            text.AppendLine("Summary:");
+            text.AppendLine();
+            text.Append(summary);
+            return text.ToString();
+        }
+
+        private static void ListCallee(IlInspector inspector, IlInstruction call, HashSet<string> listed, StringBuilder text)
+        {
+            if (call.Callee.IsNil || !listed.Add(call.OperandText))
+            {
+                return;
+            }
+
+            List<IlInstruction> body = inspector.Decode(call.Callee);
+            var executed = new List<string>();
+            foreach (BranchAssumptions configuration in Configurations)
+            {
+                executed.Add(configuration.Name + " " + Range(inspector.MethodPathRange(call.Callee, configuration)));
+            }
+
+            text.AppendLine($"  {call.OperandText}: {body.Count} instructions; executed per call, callees included: {string.Join("; ", executed)}");
+            text.Append(IlInspector.Listing(body, 0, body.Count - 1, "    "));
+            text.AppendLine();
+            foreach (IlInstruction instruction in body)
+            {
+                ListCallee(inspector, instruction, listed, text);
+            }
+        }
+
+        /// <summary>
+        /// The training configurations whose paths the `il` report counts: the flags that decide
+        /// the update's branches (stochasticRounding; velocities null or not).
+        /// </summary>
+        public static readonly BranchAssumptions[] Configurations =
+        {
+            new BranchAssumptions("plain SGD", new Dictionary<string, bool> { ["stochasticRounding"] = false, ["velocities"] = false }),
+            new BranchAssumptions("momentum", new Dictionary<string, bool> { ["stochasticRounding"] = false, ["velocities"] = true }),
+            new BranchAssumptions("stochastic rounding", new Dictionary<string, bool> { ["stochasticRounding"] = true, ["velocities"] = false }),
+        };
+
+        // "fewest–most"; the most is the usual path (no saturation), the fewest an early return.
+        private static string Range((int Min, int Max)? range)
+        {
+            if (range == null)
+            {
+                return "(a call loops)";
+            }
+
+            return range.Value.Min == range.Value.Max ? F(range.Value.Min) : $"{F(range.Value.Min)}–{F(range.Value.Max)}";
+        }
+
+        private static string PerParameter(int bytes, int parameters)
+        {
+            return ((double)bytes / parameters).ToString("0.00", CultureInfo.InvariantCulture);
+        }
+
+        private static string F(int value)
+        {
+            return value.ToString("N0", CultureInfo.InvariantCulture);
+        }
+    }
+}

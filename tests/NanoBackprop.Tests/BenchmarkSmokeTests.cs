@@ -1,0 +1,230 @@
+using NanoBackprop.Benchmarks;
+
+namespace NanoBackprop.Tests;
+
+/// <summary>
+/// CI-safe checks of tests/NanoBackprop.Benchmarks, outside BenchmarkDotNet and without timing:
+/// every benchmarked operation allocates nothing, the double baseline computes the same function
+/// as the engine (so the ratio compares like with like), and the `ram` and `il` reports work on
+/// the current sources. The workload files are compiled into this project (linked), so these run
+/// exactly the code the benchmarks time.
+/// </summary>
+[TestClass]
+public sealed class BenchmarkSmokeTests
+{
+    // Forward: outputs of the same weights on the same inputs. The engine's error per layer is a
+    // rounding (½ LSB) plus the σ table (0.7 LSB) plus the incoming error times Σ|w| (about 4 at
+    // most for these fan-ins and ±1/√fanIn weights) times σ' ≤ ¼: a few LSB over three layers.
+    // 1e-4 is 6.6 LSB.
+    private const double ForwardTolerance = 1e-4;
+
+    // Backward: accumulated gradients after a pass over the 16 samples, absolute. Each gradient
+    // is a sum of 16 products rounded once (½ LSB each) from deltas whose relative error is
+    // about 1e-5 (docs/ENGINE.md). 2e-4 is 13 LSB.
+    private const double GradientTolerance = 2e-4;
+
+    // Learn, plain SGD and stochastic rounding: outputs after 160 steps (ten passes over the
+    // samples) from the same start, and the half squared error Learn returns at every step (a sum
+    // over up to 10 outputs). Every step rounds every weight's update (½ LSB to nearest, < 1 LSB
+    // stochastically) and those errors add up over steps and over a neuron's fan-in; measured at
+    // most 9.4e-5. 2e-4 is 13 LSB.
+    private const double LearnTolerance = 2e-4;
+
+    private const int LearnSteps = 160;
+
+    // Learn with momentum 0.9: the engine truncates μ·v toward zero (so that a velocity dies out;
+    // see Network's remarks), up to 1 LSB less velocity per step, which the velocity carries on
+    // at μ: each weight drifts by about 0.5/(1 - μ) = 5 LSB per step from exact momentum, linearly
+    // (measured: 77 LSB after 32 steps, 549 after 160, 1,910 after 640 on 5-8-1). So the
+    // comparison runs one pass (16 steps), where that drift is at most about 80 LSB per weight:
+    // 3e-3 is 197 LSB on outputs and on a sum of up to 10 half squared errors.
+    private const double MomentumTolerance = 3e-3;
+
+    private const int MomentumSteps = TrainingWorkload.SampleCount;
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public void EveryBenchmarkedOperationAllocatesNothing()
+    {
+        foreach (string topology in TrainingWorkload.Topologies)
+        {
+            var workload = new TrainingWorkload(topology);
+            (string Name, Func<double> Run)[] operations =
+            {
+                ("FixedForward", () => workload.FixedForward()),
+                ("FixedBackward", () => { workload.FixedBackward(); return 0; }),
+                ("FixedForwardBackward", () => workload.FixedForwardBackward()),
+                ("FixedLearn", () => workload.FixedLearn()),
+                ("FixedLearnMomentum", () => workload.FixedLearnMomentum()),
+                ("FixedLearnStochastic", () => workload.FixedLearnStochastic()),
+                ("DoubleForward", () => workload.DoubleForward()),
+                ("DoubleBackward", () => { workload.DoubleBackward(); return 0; }),
+                ("DoubleForwardBackward", () => workload.DoubleForwardBackward()),
+                ("DoubleLearn", () => workload.DoubleLearn()),
+                ("DoubleLearnMomentum", () => workload.DoubleLearnMomentum()),
+            };
+            foreach ((string name, Func<double> run) in operations)
+            {
+                double sink = 0;
+                // Warm up: the JIT compiles every path first (its allocations are not the operation's).
+                for (int n = 0; n < 2 * TrainingWorkload.SampleCount; n++)
+                {
+                    sink += run();
+                }
+
+                const int iterations = 200;
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int n = 0; n < iterations; n++)
+                {
+                    sink += run();
+                }
+
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                Assert.AreEqual(0L, allocated, $"{topology} {name}: {allocated} bytes over {iterations} operations");
+                Assert.IsFalse(double.IsNaN(sink), $"{topology} {name} produced NaN");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void PlainDoubleMlpComputesTheSameFunctionAsTheEngine()
+    {
+        foreach (string topology in TrainingWorkload.Topologies)
+        {
+            var workload = new TrainingWorkload(topology);
+            int outputs = workload.Sizes[^1];
+
+            // Forward on every sample, the same weights.
+            double forwardError = 0;
+            for (int k = 0; k < TrainingWorkload.SampleCount; k++)
+            {
+                int[] fixedOutput = workload.Lean.Forward(workload.FixedInput(k));
+                double[] doubleOutput = workload.DoubleLean.Forward(workload.DoubleInput(k));
+                for (int j = 0; j < outputs; j++)
+                {
+                    forwardError = Math.Max(forwardError, Math.Abs(Q16.ToDouble(fixedOutput[j]) - doubleOutput[j]));
+                }
+            }
+
+            // Backward: gradients accumulated over every sample, from cleared buffers.
+            workload.Accumulating.ClearGradients();
+            PlainDoubleMlp doubleAccumulating = TrainingWorkload.CopyToDouble(workload.Accumulating, workload.Loss == Loss.BinaryCrossEntropy, gradients: true, momentum: false);
+            for (int k = 0; k < TrainingWorkload.SampleCount; k++)
+            {
+                workload.Accumulating.Forward(workload.FixedInput(k));
+                workload.Accumulating.Backward(workload.FixedTarget(k), workload.Loss);
+                doubleAccumulating.Forward(workload.DoubleInput(k));
+                doubleAccumulating.Backward(workload.DoubleTarget(k));
+            }
+
+            double gradientError = 0;
+            double largestGradient = 0;
+            ForEachParameter(workload.Sizes, (l, j, i) =>
+            {
+                double fixedGradient = i < 0 ? Q16.ToDouble(workload.Accumulating.GetBiasGradient(l, j)) : Q16.ToDouble(workload.Accumulating.GetWeightGradient(l, j, i));
+                double doubleGradient = i < 0 ? doubleAccumulating.GetBiasGradient(l, j) : doubleAccumulating.GetWeightGradient(l, j, i);
+                gradientError = Math.Max(gradientError, Math.Abs(fixedGradient - doubleGradient));
+                largestGradient = Math.Max(largestGradient, Math.Abs(doubleGradient));
+            });
+
+            // Learn: each configuration from the same start, then the outputs on every sample.
+            (string Name, Network Fixed, PlainDoubleMlp Double, int Steps, double Tolerance)[] learners =
+            {
+                ("plain SGD", workload.Lean, workload.DoubleLean, LearnSteps, LearnTolerance),
+                ("momentum", workload.WithMomentum, workload.DoubleWithMomentum, MomentumSteps, MomentumTolerance),
+                ("stochastic rounding", workload.Stochastic, TrainingWorkload.CopyToDouble(workload.Stochastic, workload.Loss == Loss.BinaryCrossEntropy, gradients: false, momentum: false), LearnSteps, LearnTolerance),
+            };
+            foreach ((string name, Network fixedNetwork, PlainDoubleMlp doubleNetwork, int steps, double tolerance) in learners)
+            {
+                double lossError = 0;
+                double firstLoss = 0;
+                double lastLoss = 0;
+                for (int step = 0; step < steps; step++)
+                {
+                    int k = step % TrainingWorkload.SampleCount;
+                    double fixedLoss = Q16.ToDouble(fixedNetwork.Learn(workload.FixedInput(k), workload.FixedTarget(k)));
+                    double doubleLoss = doubleNetwork.Learn(workload.DoubleInput(k), workload.DoubleTarget(k));
+                    lossError = Math.Max(lossError, Math.Abs(fixedLoss - doubleLoss));
+                    firstLoss += step < TrainingWorkload.SampleCount / 2 ? doubleLoss : 0;
+                    lastLoss += step >= steps - TrainingWorkload.SampleCount / 2 ? doubleLoss : 0;
+                }
+
+                double learnError = 0;
+                for (int k = 0; k < TrainingWorkload.SampleCount; k++)
+                {
+                    int[] fixedOutput = fixedNetwork.Forward(workload.FixedInput(k));
+                    double[] doubleOutput = doubleNetwork.Forward(workload.DoubleInput(k));
+                    for (int j = 0; j < outputs; j++)
+                    {
+                        learnError = Math.Max(learnError, Math.Abs(Q16.ToDouble(fixedOutput[j]) - doubleOutput[j]));
+                    }
+                }
+
+                TestContext.WriteLine($"{topology} Learn {name}: max |Δoutput| {learnError:E2} after {steps} steps, max |Δ½(y-t)²| {lossError:E2}; double ½(y-t)² over the first and last 8 steps {firstLoss:F4} -> {lastLoss:F4}");
+                Assert.IsLessThanOrEqualTo(tolerance, learnError, $"{topology} Learn {name}: outputs after {steps} steps");
+                Assert.IsLessThanOrEqualTo(tolerance, lossError, $"{topology} Learn {name}: returned ½(y - t)²");
+                Assert.AreNotEqual(firstLoss, lastLoss, $"{topology} Learn {name}: the double network did not learn");
+            }
+
+            TestContext.WriteLine($"{topology}: max |Δoutput| {forwardError:E2} (Forward), max |Δgradient| {gradientError:E2} of gradients up to {largestGradient:F3} (Backward)");
+            Assert.IsLessThanOrEqualTo(ForwardTolerance, forwardError, $"{topology} Forward");
+            Assert.IsLessThanOrEqualTo(GradientTolerance, gradientError, $"{topology} Backward");
+            Assert.IsGreaterThan(1e-3, largestGradient, $"{topology}: the gradients compared are not all tiny");
+        }
+    }
+
+    [TestMethod]
+    public void IlReportFindsTheInnerLoopsOfTheBuiltLibrary()
+    {
+        using var inspector = new IlInspector(typeof(Network).Assembly.Location);
+        foreach ((string method, _) in Reports.InnerLoops)
+        {
+            List<IlInstruction> body = inspector.Decode(inspector.FindMethod("NanoBackprop.Network", method));
+            List<IlLoop> innermost = IlInspector.InnermostLoops(body);
+            Assert.HasCount(1, innermost, $"Network.{method} should have one innermost loop");
+            IlLoop loop = innermost[0];
+            Assert.IsTrue(
+                Enumerable.Range(loop.First, loop.InstructionCount).Any(k => body[k].OpCode == System.Reflection.Emit.OpCodes.Mul),
+                $"Network.{method}'s inner loop has no multiplication");
+            Assert.IsNotNull(inspector.PathRange(body, loop.First, loop.Last, Reports.Configurations[0]), $"Network.{method}: path not countable");
+        }
+
+        string report = Reports.IlReport(typeof(Network).Assembly.Location);
+        StringAssert.Contains(report, "| Network.ForwardUnchecked |");
+        TestContext.WriteLine(report);
+    }
+
+    [TestMethod]
+    public void RamReportMatchesRamBytesAndTheOptionsCostFourBytesPerParameter()
+    {
+        string table = Reports.RamTable();
+        TestContext.WriteLine(table);
+        // docs/ENGINE.md's figures for 5-8-1.
+        StringAssert.Contains(table, "| 5-8-1 | 57 | 4,476 | 4,896 | 4,896 | 5,316 |");
+        foreach (string topology in TrainingWorkload.Topologies)
+        {
+            int[] sizes = TrainingWorkload.ParseTopology(topology);
+            var lean = new Network(sizes, Activation.Sigmoid, Activation.Sigmoid, Loss.MeanSquaredError, 1, NetworkOptions.None);
+            var both = new Network(sizes, Activation.Sigmoid, Activation.Sigmoid, Loss.MeanSquaredError, 1, NetworkOptions.GradientAccumulation | NetworkOptions.Momentum);
+            // Each option adds 4 bytes per parameter plus array headers and block rounding.
+            int added = both.RamBytes - lean.RamBytes;
+            Assert.IsGreaterThanOrEqualTo(8 * lean.ParameterCount, added, topology);
+            Assert.IsLessThan(8 * lean.ParameterCount + 200 * sizes.Length, added, topology);
+        }
+    }
+
+    private static void ForEachParameter(int[] sizes, Action<int, int, int> visit)
+    {
+        for (int l = 0; l < sizes.Length - 1; l++)
+        {
+            for (int j = 0; j < sizes[l + 1]; j++)
+            {
+                for (int i = -1; i < sizes[l]; i++)
+                {
+                    visit(l, j, i); // i = -1: the bias
+                }
+            }
+        }
+    }
+}
