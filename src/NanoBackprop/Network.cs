@@ -585,8 +585,15 @@ namespace NanoBackprop
             ForwardUnchecked(input);
             int halfSquaredError = HalfSquaredError(target);
             ComputeOutputDeltas(target, loss);
+            bool plain = weightVelocities == null && !stochasticRounding;
             for (int l = weights.Length - 1; l >= 0; l--)
             {
+                if (l > 0 && plain)
+                {
+                    UpdateLayerAndPropagate(l);
+                    continue;
+                }
+
                 if (l > 0)
                 {
                     PropagateDeltas(l);
@@ -838,27 +845,42 @@ namespace NanoBackprop
         {
             int[] layerWeights = weights[l];
             int[] upperDeltas = deltas[l];
-            int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
-            int[] lowerPreActivations = preActivations[l - 1];
-            int fanIn = lowerPreActivations.Length;
+            int upperCount = upperDeltas.Length;
+            int fanIn = layerWeights.Length / upperCount;
+            long[] sums = exactDeltas;
             for (int i = 0; i < fanIn; i++)
             {
                 long sum = 0;
                 int index = i;
-                for (int j = 0; j < upperDeltas.Length; j++)
+                for (int j = 0; j < upperCount; j++)
                 {
                     sum += (long)layerWeights[index] * upperDeltas[j];
                     index += fanIn;
                 }
 
-                int excessBits = IntegerMath.BitLength((ulong)(sum >= 0 ? sum : -sum)) - 32;
-                if (excessBits > 0)
+                sums[i] = sum;
+            }
+
+            FinishPropagation(l);
+        }
+
+        // exactDeltas[i] holds Σ_j w_ji δ_j for layer l's inputs, exact (at most 511·2^23·2^31 <
+        // 2^63) in units of 2^-(32 + shift). Each sum is cut to 32 significant bits (a relative
+        // error below 2^-31) so that its product with the Q2.30 derivative is exact in 64 bits,
+        // and the layer's deltas are normalised.
+        private void FinishPropagation(int l)
+        {
+            int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
+            int[] lowerPreActivations = preActivations[l - 1];
+            int fanIn = lowerPreActivations.Length;
+            for (int i = 0; i < fanIn; i++)
+            {
+                long sum = exactDeltas[i];
+                int excessBits = 0;
+                if (sum >= 1L << 32 || sum < -(1L << 32))
                 {
+                    excessBits = IntegerMath.BitLength((ulong)(sum >= 0 ? sum : -sum)) - 32;
                     sum = Q16.RoundShift(sum, excessBits);
-                }
-                else
-                {
-                    excessBits = 0;
                 }
 
                 exactDeltas[i] = sum * Activations.Derivative(hiddenActivation, lowerPreActivations[i]);
@@ -866,6 +888,57 @@ namespace NanoBackprop
             }
 
             NormaliseDeltas(l - 1, fanIn);
+        }
+
+        // Plain SGD on layer l ≥ 1 fused with the propagation of its deltas: each old weight is
+        // read once, adds w·δ to its input's sum, and is then updated (as UpdateLayer does).
+        // The sums are exact, so accumulating them row by row gives the same bits as
+        // PropagateDeltas' column order.
+        private void UpdateLayerAndPropagate(int l)
+        {
+            const long Half = 1L << (ScaledDeltaFractionalBits - 1);
+            int[] layerDeltas = deltas[l];
+            int[] layerInput = activations[l];
+            int[] layerWeights = weights[l];
+            int[] layerBiases = biases != null ? biases[l] : null;
+            long[] sums = exactDeltas;
+            int fanIn = layerInput.Length;
+            int shift = deltaShifts[l];
+            Array.Clear(sums, 0, fanIn);
+            int row = 0;
+            for (int j = 0; j < layerDeltas.Length; j++, row += fanIn)
+            {
+                int delta = layerDeltas[j];
+                if (delta == 0)
+                {
+                    continue;
+                }
+
+                long exactRateTimesDelta = (long)learningRate * delta;
+                long scaledDelta = Q16.Saturate(ScaleDown(exactRateTimesDelta, Q16.FractionalBits - ScaledDeltaShift + shift));
+                long wideDelta = delta;
+                for (int i = 0, k = row; i < fanIn; i++, k++)
+                {
+                    long weight = layerWeights[k];
+                    sums[i] = sums[i] + weight * wideDelta;
+                    long exactStep = scaledDelta * layerInput[i];
+                    long updated = weight - ((exactStep + Half + (exactStep >> 63)) >> ScaledDeltaFractionalBits);
+                    // One unsigned comparison tests both bounds of ±MaxWeight.
+                    if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
+                    {
+                        updated = Saturated(updated);
+                    }
+
+                    layerWeights[k] = (int)updated;
+                }
+
+                if (layerBiases != null)
+                {
+                    layerBiases[j] = Q16.Saturate(layerBiases[j] - Q16.RoundShift(exactRateTimesDelta, Q16.FractionalBits + shift));
+                }
+            }
+
+            FinishPropagation(l);
         }
 
         // Stores a layer's exact deltas (exactDeltas[i]·2^-exactDeltaUnits[i]) with one shared
@@ -984,27 +1057,35 @@ namespace NanoBackprop
 
         // w -= round(lr·δ·a) for one neuron's row, clamped to ±MaxWeight: UpdateWeight's
         // no-momentum branch with RoundStep's round-to-nearest, for the whole row in one loop.
+        // (x + half + (x >> 63)) >> n rounds half away from zero like Q16.RoundShift (the -1 for
+        // a negative x turns floor into the mirror image), without a branch on the sign.
         private void UpdateRowPlain(int[] layerWeights, int row, int[] layerInput, int scaledDelta)
         {
             const long Half = 1L << (ScaledDeltaFractionalBits - 1);
+            long wideScaledDelta = scaledDelta;
             int end = row + layerInput.Length;
             for (int k = row, i = 0; k < end; k++, i++)
             {
-                long exactStep = (long)scaledDelta * layerInput[i];
-                long step = exactStep >= 0 ? (exactStep + Half) >> ScaledDeltaFractionalBits : -((Half - exactStep) >> ScaledDeltaFractionalBits);
-                long updated = layerWeights[k] - step;
-                if (updated > MaxWeight || updated < -MaxWeight)
+                long exactStep = wideScaledDelta * layerInput[i];
+                long updated = layerWeights[k] - ((exactStep + Half + (exactStep >> 63)) >> ScaledDeltaFractionalBits);
+                if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
                 {
-                    if (weightSaturations < int.MaxValue)
-                    {
-                        weightSaturations++;
-                    }
-
-                    updated = updated > 0 ? MaxWeight : -MaxWeight;
+                    updated = Saturated(updated);
                 }
 
                 layerWeights[k] = (int)updated;
             }
+        }
+
+        // A weight that an update pushed past ±MaxWeight: held at the bound, and counted.
+        private long Saturated(long updated)
+        {
+            if (weightSaturations < int.MaxValue)
+            {
+                weightSaturations++;
+            }
+
+            return updated > 0 ? MaxWeight : -MaxWeight;
         }
 
         // An exact step with `shift` (1 to 62) fractional bits beyond Q16.16 becomes a Q16.16

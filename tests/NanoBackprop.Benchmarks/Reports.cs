@@ -11,7 +11,9 @@ namespace NanoBackprop.Benchmarks
         public static readonly (string Method, string Role)[] InnerLoops =
         {
             ("ForwardUnchecked", "Forward: one multiply-accumulate of a weighted sum (per weight)"),
-            ("UpdateLayer", "Learn: one weight's update (per weight)"),
+            ("UpdateLayerAndPropagate", "Learn, plain SGD, layers after the first: one weight's update fused with its term of the delta sum (per weight)"),
+            ("UpdateRowPlain", "Learn, plain SGD, first layer: one weight's update (per weight)"),
+            ("UpdateLayer", "Learn with momentum or stochastic rounding: one weight's update (per weight)"),
             ("PropagateDeltas", "Learn/Backward: one term of a delta's sum over the fan-out (per weight)"),
             ("AccumulateGradients", "Backward: one weight's gradient (per weight)"),
         };
