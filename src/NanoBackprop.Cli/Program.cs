@@ -24,14 +24,18 @@ public static class Program
             case "xor-sweep":
                 XorSweep(Console.Out);
                 return 0;
+            case "ram-budget":
+                RamBudget.Write(Console.Out);
+                return 0;
             case "help":
             case "--help":
             case "-h":
-                Console.WriteLine("usage: nanobackprop [demo|seeds|occupancy|soak|xor-sweep|help]");
+                Console.WriteLine("usage: nanobackprop [demo|seeds|occupancy|soak|xor-sweep|ram-budget|help]");
                 Console.WriteLine("  demo, seeds  train XOR and the seeds' worked examples in fixed point and print them beside the double reference");
                 Console.WriteLine("  occupancy    replay the shipped Occupancy stream through the learner and its double twin, seeds 0-9");
                 Console.WriteLine("  soak [steps] a long drifting stream through the learner (default 10,000,000 steps, 10 drifts)");
                 Console.WriteLine("  xor-sweep    XOR success over 100 seeds for several learning rates, both rounding modes");
+                Console.WriteLine("  ram-budget   nanoCLR heap per network and option set against the heap an ESP32 leaves (docs/BOARDS.md)");
                 return 0;
             default:
                 Console.Error.WriteLine($"nanobackprop: unknown command '{command}' (try: nanobackprop help)");

@@ -80,6 +80,22 @@ public sealed class NanoFrameworkGuardTests
     }
 
     /// <summary>
+    /// The board app's logic (boards/common/App: SensorNode and its interfaces) runs on the ESP32s
+    /// and in the desktop emulator, so it must stay inside nanoFramework like the library: checked
+    /// with the library, every rule, the same allowlist. The hardware layer (boards/common/Device
+    /// and each board's Program.cs) is device-only and not compiled here.
+    /// </summary>
+    [TestMethod]
+    public void BoardAppSourcesUseOnlyNanoFrameworkApisAndFeatures()
+    {
+        IReadOnlyList<(string Path, string Text)> app = SourcesUnder("boards/common/App");
+        Assert.IsGreaterThanOrEqualTo(6, app.Count);
+        IReadOnlyList<Finding> findings = CheckWithLibrary(app);
+        Assert.IsEmpty(findings, "the board app leaves nanoFramework (see NanoFrameworkGuard for the rules; "
+            + "add an API to nanoframework-api-allowlist.txt only after finding it in nanoFramework's sources):\n" + string.Join("\n", findings));
+    }
+
+    /// <summary>
     /// That check can fail: a delta overload and an assertion nanoFramework.TestFramework lacks do
     /// not compile against its surface, and a lambda breaks the language rules.
     /// </summary>
