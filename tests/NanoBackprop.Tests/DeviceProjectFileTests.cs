@@ -130,6 +130,101 @@ public sealed class DeviceProjectFileTests
         }
     }
 
+    /// <summary>(folder, project name, nanoff target) of each board.</summary>
+    private static readonly (string Folder, string Project, string Target)[] Boards =
+    {
+        ("esp32-devkitc", "NanoBackprop.Esp32DevKitC", "ESP32_REV0"),
+        ("esp32-s3-devkitc", "NanoBackprop.Esp32S3DevKitC", "ESP32_S3_QUAD"),
+    };
+
+    [TestMethod]
+    public void EachBoardAppCompilesTheSharedAppAndHardwareLayerAndItsOwnProgram()
+    {
+        string root = ProjectFileTests.RepositoryRoot();
+        string[] shared = new[] { "App", "Device" }
+            .SelectMany(part => Directory.EnumerateFiles(Path.Combine(root, "boards", "common", part), "*.cs").Select(f => "../common/" + part + "/" + Path.GetFileName(f)))
+            .ToArray();
+        Assert.IsGreaterThanOrEqualTo(12, shared.Length);
+        foreach (var (folder, project, _) in Boards)
+        {
+            string path = Path.Combine(root, "boards", folder, project + ".nfproj");
+            var expected = shared.Append("Program.cs").Append("Properties/AssemblyInfo.cs").Order(StringComparer.Ordinal).ToArray();
+            CollectionAssert.AreEqual(expected, CompileItems(path).Order(StringComparer.Ordinal).ToArray(), folder + ": every shared source, Program.cs and AssemblyInfo, nothing else");
+
+            var document = XDocument.Load(path);
+            string Property(string name) => document.Descendants().Single(e => e.Name.LocalName == name).Value;
+            Assert.AreEqual("Exe", Property("OutputType"), folder);
+            Assert.AreEqual(project, Property("AssemblyName"), folder);
+            CollectionAssert.Contains(document.Descendants().Where(e => e.Name.LocalName == "ProjectReference").Select(e => e.Attribute("Include")!.Value).ToArray(),
+                @"..\..\src\NanoBackprop\NanoBackprop.nfproj", folder);
+        }
+    }
+
+    [TestMethod]
+    public void EachBoardPinsThePackagesItsHardwareLayerUses()
+    {
+        string root = ProjectFileTests.RepositoryRoot();
+        string library = PinnedPackages(Path.Combine(ProjectFileTests.LibraryFolder, "packages.config"))["nanoFramework.CoreLibrary"];
+        foreach (var (folder, _, _) in Boards)
+        {
+            Dictionary<string, string> pinned = PinnedPackages(Path.Combine(root, "boards", folder, "packages.config"));
+            foreach (string id in new[]
+            {
+                "nanoFramework.CoreLibrary", "nanoFramework.System.Math", "nanoFramework.System.Device.Adc", "nanoFramework.System.Device.I2c",
+                "nanoFramework.System.Device.Gpio", "nanoFramework.Hardware.Esp32", "nanoFramework.Runtime.Events", "nanoFramework.Runtime.Native",
+                "nanoFramework.Iot.Device.Bmxx80", "nanoFramework.System.IO.FileSystem", "nanoFramework.System.IO.Streams",
+            })
+            {
+                Assert.IsTrue(pinned.ContainsKey(id), folder + " pins " + id);
+            }
+
+            Assert.AreEqual(library, pinned["nanoFramework.CoreLibrary"], folder + ": one CoreLibrary with the library");
+            Assert.AreEqual("1.2.1016", pinned["nanoFramework.Iot.Device.Bmxx80"]);
+        }
+    }
+
+    /// <summary>
+    /// The README's pin map names every pin Program.cs sets, with the same numbers, and the firmware
+    /// command flashes the board's target.
+    /// </summary>
+    [TestMethod]
+    public void EachBoardReadmeMatchesItsProgramAndTarget()
+    {
+        string root = ProjectFileTests.RepositoryRoot();
+        foreach (var (folder, _, target) in Boards)
+        {
+            string program = File.ReadAllText(Path.Combine(root, "boards", folder, "Program.cs"));
+            string readme = File.ReadAllText(Path.Combine(root, "boards", folder, "README.md"));
+            StringAssert.Contains(readme, "nanoff --update --target " + target + " --serialport");
+            StringAssert.Contains(readme, "nanoff --nanodevice --deploy --serialport");
+            foreach (string pin in new[] { "I2cData", "I2cClock", "LabelPin", "LedPin" })
+            {
+                string number = Regex.Match(program, @"pins\." + pin + @" = (\d+);").Groups[1].Value;
+                Assert.AreNotEqual(string.Empty, number, folder + ": Program.cs sets " + pin);
+                StringAssert.Contains(readme, "| GPIO" + number + " |", folder + ": the pin map shows " + pin + " on GPIO" + number);
+            }
+
+            string channel = Regex.Match(program, @"pins\.LightAdcChannel = (\d+);").Groups[1].Value;
+            StringAssert.Contains(readme, "ADC1 channel " + channel, folder);
+        }
+    }
+
+    /// <summary>The RAM budget tables in docs/BOARDS.md and the board READMEs are the command's output.</summary>
+    [TestMethod]
+    public void RamBudgetTablesInTheDocsAreTheCommandsOutput()
+    {
+        using var text = new StringWriter();
+        NanoBackprop.Cli.RamBudget.Write(text);
+        string[] rows = text.ToString().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith('|')).ToArray();
+        Assert.HasCount(2 + NanoBackprop.Cli.RamBudget.Topologies.Length, rows);
+        string root = ProjectFileTests.RepositoryRoot();
+        foreach (string doc in new[] { "docs/BOARDS.md", "boards/esp32-devkitc/README.md", "boards/esp32-s3-devkitc/README.md" })
+        {
+            string content = File.ReadAllText(Path.Combine(root, doc));
+            StringAssert.Contains(content, string.Join("\n", rows), doc + " has the table `nanobackprop ram-budget` prints");
+        }
+    }
+
     internal static Dictionary<string, string> PinnedPackages(string packagesConfig)
     {
         return XDocument.Load(packagesConfig).Descendants("package").ToDictionary(p => p.Attribute("id")!.Value, p => p.Attribute("version")!.Value);
