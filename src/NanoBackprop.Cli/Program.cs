@@ -21,6 +21,7 @@ public static class Program
                  {
                      DemoCommand.Create(cli), SeedsCommand(cli), TrainCommand.Create(cli), EvalCommand.Create(cli), ReplayCommand.Create(cli),
                      ExportCommand.Create(cli), InspectCommand.Create(cli), GradcheckCommand(cli), OccupancyCommand(cli), SoakCommand(cli), XorSweepCommand(cli),
+                     RamBudgetCommand(cli),
                  })
         {
             root.Subcommands.Add(command);
@@ -122,6 +123,13 @@ public static class Program
         }
 
         return options;
+    }
+
+    private static Command RamBudgetCommand(CliOutput output)
+    {
+        var command = new Command("ram-budget", "nanoCLR heap per network and option set against the heap an ESP32 leaves (docs/BOARDS.md)");
+        command.SetAction(_ => RamBudget.Write(output.Out));
+        return command;
     }
 
     private static Command SoakCommand(CliOutput output)

@@ -63,6 +63,101 @@ public sealed class NanoFrameworkGuardTests
     }
 
     /// <summary>
+    /// The device tests' shared sources (tests/NanoBackprop.DeviceTests/Shared) must build and run
+    /// on nanoFramework too. They are checked with the library and the nanoFramework.TestFramework
+    /// surface they call (nanoframework-testframework-surface.cs.txt, copied from its sources), so a
+    /// call to an assertion nanoFramework lacks is a compile error here, and every other API must
+    /// be in the allowlist. Findings in the library itself are the test above's.
+    /// </summary>
+    [TestMethod]
+    public void DeviceTestSourcesUseOnlyNanoFrameworkApisAndFeatures()
+    {
+        IReadOnlyList<(string Path, string Text)> shared = SourcesUnder("tests/NanoBackprop.DeviceTests/Shared");
+        Assert.IsGreaterThanOrEqualTo(5, shared.Count);
+        IReadOnlyList<Finding> findings = CheckWithLibrary(shared.Append(TestFrameworkSurface()));
+        Assert.IsEmpty(findings, "the device tests leave nanoFramework (see NanoFrameworkGuard for the rules; "
+            + "add an API to nanoframework-api-allowlist.txt only after finding it in nanoFramework's sources):\n" + string.Join("\n", findings));
+    }
+
+    /// <summary>
+    /// The board app's logic (boards/common/App: SensorNode and its interfaces) runs on the ESP32s
+    /// and in the desktop emulator, so it must stay inside nanoFramework like the library: checked
+    /// with the library, every rule, the same allowlist. The hardware layer (boards/common/Device
+    /// and each board's Program.cs) is device-only and not compiled here.
+    /// </summary>
+    [TestMethod]
+    public void BoardAppSourcesUseOnlyNanoFrameworkApisAndFeatures()
+    {
+        IReadOnlyList<(string Path, string Text)> app = SourcesUnder("boards/common/App");
+        Assert.IsGreaterThanOrEqualTo(6, app.Count);
+        IReadOnlyList<Finding> findings = CheckWithLibrary(app);
+        Assert.IsEmpty(findings, "the board app leaves nanoFramework (see NanoFrameworkGuard for the rules; "
+            + "add an API to nanoframework-api-allowlist.txt only after finding it in nanoFramework's sources):\n" + string.Join("\n", findings));
+    }
+
+    /// <summary>
+    /// That check can fail: a delta overload and an assertion nanoFramework.TestFramework lacks do
+    /// not compile against its surface, and a lambda breaks the language rules.
+    /// </summary>
+    [TestMethod]
+    public void DeviceTestsCallingWhatNanoFrameworkLacksAreReported()
+    {
+        const string path = "tests/NanoBackprop.DeviceTests/Shared/Offending.cs";
+        const string code = """
+            using nanoFramework.TestFramework;
+
+            namespace NanoBackprop.DeviceTests
+            {
+                [TestClass]
+                public class Offending
+                {
+                    [TestMethod]
+                    public void UsesMSTestOnlyAssertions()
+                    {
+                        Assert.AreEqual(1.0, 1.01, 0.1);
+                        Assert.IsGreaterThan(1, 2);
+                        Assert.ThrowsException(typeof(System.Exception), () => { throw new System.Exception(); });
+                    }
+                }
+            }
+            """;
+        IReadOnlyList<Finding> findings = CheckWithLibrary(new[] { (path, code), TestFrameworkSurface() });
+        CollectionAssert.AreEquivalent(new[] { 11, 12, 13 }, findings.Select(f => f.Line).Distinct().ToArray(), string.Join("\n", findings));
+        Assert.IsTrue(findings.Any(f => f.Line == 11 && f.Reason.StartsWith("does not compile", StringComparison.Ordinal)), "no delta overload");
+        Assert.IsTrue(findings.Any(f => f.Line == 12 && f.Reason.StartsWith("does not compile", StringComparison.Ordinal)), "IsGreaterThan is MSTest's, not nanoFramework's");
+        Assert.IsTrue(findings.Any(f => f.Line == 13 && f.Reason == NanoFrameworkGuard.Lambda), "lambda");
+    }
+
+    /// <summary>Findings in <paramref name="extraSources"/> when compiled together with the library.</summary>
+    internal static IReadOnlyList<Finding> CheckWithLibrary(IEnumerable<(string Path, string Text)> extraSources)
+    {
+        var extra = extraSources.ToList();
+        var paths = extra.Select(source => source.Path).ToHashSet(StringComparer.Ordinal);
+        paths.Remove(TestFrameworkSurfacePath);
+        IReadOnlyList<Finding> findings = new NanoFrameworkGuard().Check(LibrarySources().Concat(extra), NanoFrameworkGuard.LoadAllowlist());
+        return findings.Where(f => paths.Contains(f.Path)).ToList();
+    }
+
+    /// <summary>The .cs files under a folder of the repository (relative, '/' separators), build output excluded.</summary>
+    internal static IReadOnlyList<(string Path, string Text)> SourcesUnder(string folder)
+    {
+        string root = ProjectFileTests.RepositoryRoot();
+        return Directory.EnumerateFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
+            .Where(path => !path.Contains("/obj/", StringComparison.Ordinal) && !path.Contains("/bin/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(path => (path, File.ReadAllText(Path.Combine(root, path))))
+            .ToList();
+    }
+
+    private const string TestFrameworkSurfacePath = "tests/NanoBackprop.Tests/nanoframework-testframework-surface.cs.txt";
+
+    private static (string Path, string Text) TestFrameworkSurface()
+    {
+        return (TestFrameworkSurfacePath, File.ReadAllText(Path.Combine(ProjectFileTests.RepositoryRoot(), TestFrameworkSurfacePath)));
+    }
+
+    /// <summary>
     /// The hot-path rule follows the real call graph: a double slipped into Q16.Saturate, which
     /// the training loop reaches through other helpers, is reported with the route that makes it hot.
     /// </summary>

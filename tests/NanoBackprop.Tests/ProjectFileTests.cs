@@ -73,4 +73,52 @@ public sealed class ProjectFileTests
         StringAssert.Contains(nfproj, $"nanoFramework.CoreLibrary.{packages["nanoFramework.CoreLibrary"]}\\lib\\mscorlib.dll");
         StringAssert.Contains(nfproj, $"nanoFramework.System.Math.{packages["nanoFramework.System.Math"]}\\lib\\System.Math.dll");
     }
+    /// <summary>
+    /// The .nuspec ships the Release build the way nanoFramework 1.x packages do (dll, pe, pdbx, pdb
+    /// and XML docs straight into lib\), depends on the CoreLibrary version packages.config pins, and
+    /// carries the assembly's version.
+    /// </summary>
+    [TestMethod]
+    public void NuspecShipsTheReleaseBuildIntoLibWithThePinnedCoreLibrary()
+    {
+        var nuspec = XDocument.Load(Path.Combine(LibraryFolder, "NanoBackprop.nuspec"));
+        XElement metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string Field(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
+        Assert.AreEqual("nanoFramework.Backprop", Field("id"));
+
+        string assemblyInfo = File.ReadAllText(Path.Combine(LibraryFolder, "Properties", "AssemblyInfo.cs"));
+        string assemblyVersion = System.Text.RegularExpressions.Regex.Match(assemblyInfo, @"AssemblyVersion\(""([0-9.]+)""\)").Groups[1].Value;
+        Assert.AreEqual(assemblyVersion, Field("version") + ".0", "the package version is the assembly version");
+
+        var pinned = XDocument.Load(Path.Combine(LibraryFolder, "packages.config")).Descendants("package")
+            .ToDictionary(p => p.Attribute("id")!.Value, p => p.Attribute("version")!.Value);
+        var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .ToDictionary(d => d.Attribute("id")!.Value, d => d.Attribute("version")!.Value);
+        CollectionAssert.AreEquivalent(new[] { "nanoFramework.CoreLibrary" }, dependencies.Keys.ToArray());
+        Assert.AreEqual(pinned["nanoFramework.CoreLibrary"], dependencies["nanoFramework.CoreLibrary"]);
+
+        var files = nuspec.Descendants().Where(e => e.Name.LocalName == "file")
+            .ToDictionary(f => f.Attribute("src")!.Value, f => f.Attribute("target")!.Value);
+        foreach (string extension in new[] { "dll", "pe", "pdbx", "pdb", "xml" })
+        {
+            string built = "bin\\Release\\NanoBackprop." + extension;
+            Assert.IsTrue(files.ContainsKey(built), "the package ships " + built);
+            Assert.AreEqual("lib\\NanoBackprop." + extension, files[built]);
+        }
+
+        string nfproj = File.ReadAllText(Path.Combine(LibraryFolder, "NanoBackprop.nfproj"));
+        StringAssert.Contains(nfproj, "<AssemblyName>NanoBackprop</AssemblyName>");
+        StringAssert.Contains(nfproj, "<DocumentationFile>bin\\$(Configuration)\\NanoBackprop.xml</DocumentationFile>");
+    }
+
+    /// <summary>nuget.config names no package source: only where packages.config projects restore.</summary>
+    [TestMethod]
+    public void NugetConfigSetsOnlyTheRepositoryPath()
+    {
+        string path = Path.Combine(RepositoryRoot(), "nuget.config");
+        var settings = XDocument.Load(path).Descendants("add").Select(a => a.Attribute("key")!.Value + "=" + a.Attribute("value")!.Value).ToArray();
+        CollectionAssert.AreEqual(new[] { "repositoryPath=packages" }, settings);
+        Assert.IsFalse(XDocument.Load(path).Descendants().Any(e => e.Name.LocalName is "packageSources" or "packageSourceMapping"), "no package source in nuget.config");
+        Assert.IsFalse(File.ReadAllText(path).Contains("://", StringComparison.Ordinal), "no host or URL in nuget.config");
+    }
 }

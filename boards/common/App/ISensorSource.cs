@@ -1,0 +1,20 @@
+namespace NanoBackprop.Boards
+{
+    /// <summary>
+    /// The sensors a node learns from: one reading of every feature at a time, in fixed integer
+    /// units of the board's choice (centi-°C, centi-%RH, ADC counts …); the learner's scaler
+    /// divides the units out. A board reads its hardware; the desktop replays a recording.
+    /// </summary>
+    public interface ISensorSource
+    {
+        /// <summary>Features in every reading (the network's inputs).</summary>
+        int FeatureCount { get; }
+
+        /// <summary>
+        /// Fills <paramref name="reading"/> (<see cref="FeatureCount"/> values) with the next
+        /// reading; false when there is none (a sensor error, or the end of a recording), leaving
+        /// the node's state unchanged.
+        /// </summary>
+        bool TryRead(int[] reading);
+    }
+}

@@ -1,0 +1,234 @@
+using System.Reflection;
+
+namespace NanoBackprop.Cli;
+
+/// <summary>
+/// Bytes of nanoCLR managed heap an object graph occupies on a 32-bit device, counted with the
+/// rules <see cref="MemoryFootprint"/> documents (12-byte heap blocks; an object is one block plus
+/// one per instance field; an array is a 20-byte header plus its elements, 12 per reference),
+/// by walking the desktop objects with reflection. Static fields (the shared sigmoid table) are
+/// not part of any instance and are not counted.
+/// </summary>
+public static class NanoClrHeap
+{
+    /// <summary>Heap bytes of everything reachable from <paramref name="root"/>, except the <paramref name="excluded"/> objects and what only they reach.</summary>
+    public static int Bytes(object root, params object[] excluded)
+    {
+        var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        foreach (object skip in excluded)
+        {
+            visited.Add(skip);
+        }
+
+        return Walk(root, visited);
+    }
+
+    private static int Walk(object? value, HashSet<object> visited)
+    {
+        if (value == null || !visited.Add(value))
+        {
+            return 0;
+        }
+
+        Type type = value.GetType();
+        if (value is string text)
+        {
+            return RoundUpToBlocks(MemoryFootprint.HeapBlockBytes + System.Text.Encoding.UTF8.GetByteCount(text) + 1);
+        }
+
+        if (value is Array array)
+        {
+            Type element = type.GetElementType()!;
+            int bytes = MemoryFootprint.ArrayBytes(array.Length, ElementBytes(element));
+            if (!element.IsValueType)
+            {
+                foreach (object? item in array)
+                {
+                    bytes += Walk(item, visited);
+                }
+            }
+
+            return bytes;
+        }
+
+        if (type.IsValueType && !type.IsPrimitive && !type.IsEnum)
+        {
+            throw new NotSupportedException("NanoClrHeap: struct " + type.Name + " is not modelled (nanoCLR boxes struct fields).");
+        }
+
+        List<FieldInfo> fields = InstanceFields(type);
+        int total = MemoryFootprint.ObjectBytes(fields.Count);
+        foreach (FieldInfo field in fields.Where(f => !f.FieldType.IsValueType))
+        {
+            total += Walk(field.GetValue(value), visited);
+        }
+
+        return total;
+    }
+
+    /// <summary>Instance fields of a type and its bases: each one is a 12-byte block in nanoCLR.</summary>
+    public static List<FieldInfo> InstanceFields(Type type)
+    {
+        var fields = new List<FieldInfo>();
+        for (Type? current = type; current != null && current != typeof(object); current = current.BaseType)
+        {
+            fields.AddRange(current.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly));
+        }
+
+        return fields;
+    }
+
+    // nf-interpreter c_CLR_RT_DataTypeLookup: 1, 2, 4 or 8 bytes per number; 12 for a reference.
+    private static int ElementBytes(Type element)
+    {
+        if (element.IsEnum)
+        {
+            element = Enum.GetUnderlyingType(element);
+        }
+
+        if (element == typeof(bool) || element == typeof(byte) || element == typeof(sbyte))
+        {
+            return 1;
+        }
+
+        if (element == typeof(char) || element == typeof(short) || element == typeof(ushort))
+        {
+            return 2;
+        }
+
+        if (element == typeof(int) || element == typeof(uint) || element == typeof(float))
+        {
+            return 4;
+        }
+
+        if (element == typeof(long) || element == typeof(ulong) || element == typeof(double))
+        {
+            return 8;
+        }
+
+        return MemoryFootprint.ReferenceElementBytes;
+    }
+
+    private static int RoundUpToBlocks(int bytes) =>
+        (bytes + MemoryFootprint.HeapBlockBytes - 1) / MemoryFootprint.HeapBlockBytes * MemoryFootprint.HeapBlockBytes;
+}
+
+/// <summary>
+/// The RAM budget table for the boards (`nanobackprop ram-budget`): for several topologies and
+/// option sets, the heap the network needs (<see cref="Network.RamBytes"/>, which includes the
+/// 3,096-byte shared sigmoid table) plus the divergence guard's snapshot, and what the board app
+/// needs in all (network, snapshot, learner and the A/B store's slot buffer), against the managed
+/// heap an ESP32 image leaves.
+/// </summary>
+public static class RamBudget
+{
+    /// <summary>
+    /// nf-interpreter targets/ESP32/_nanoCLR/Memory.cpp (commit 018de19): without PSRAM the managed
+    /// heap is one block of internal RAM, INTERNAL_MEMORY_SIZE = 84 KB, shrunk 1 KB at a time
+    /// until the allocation succeeds.
+    /// </summary>
+    public const int InternalRamHeapCapBytes = 84 * 1024;
+
+    /// <summary>The project's design assumption for the free heap an app has left (low end), without PSRAM.</summary>
+    public const int ConservativeFreeHeapBytes = 50 * 1024;
+
+    /// <summary>The project's design assumption for the free heap an app has left (high end), without PSRAM.</summary>
+    public const int OptimisticFreeHeapBytes = 80 * 1024;
+
+    /// <summary>The topologies of the table; the last is the board app's own network (3 sensors).</summary>
+    public static readonly int[][] Topologies = { new[] { 5, 8, 1 }, new[] { 16, 32, 16, 4 }, new[] { 64, 64, 10 }, new[] { 3, 8, 1 } };
+
+    /// <summary>A column of the table.</summary>
+    /// <param name="Name">Column heading.</param>
+    /// <param name="Options">Network buffers.</param>
+    /// <param name="Snapshot">Whether the divergence guard's snapshot is counted.</param>
+    public sealed record OptionSet(string Name, NetworkOptions Options, bool Snapshot);
+
+    /// <summary>Lean SGD, then each optional buffer alone, then all of them.</summary>
+    public static readonly OptionSet[] OptionSets =
+    {
+        new("lean SGD", NetworkOptions.None, false),
+        new("+ gradient accumulation", NetworkOptions.GradientAccumulation, false),
+        new("+ momentum", NetworkOptions.Momentum, false),
+        new("+ rollback snapshot", NetworkOptions.None, true),
+        new("all three", NetworkOptions.GradientAccumulation | NetworkOptions.Momentum, true),
+    };
+
+    /// <summary>One row: bytes per option set, and the board app's total.</summary>
+    public sealed record Row(int[] Topology, int Parameters, int[] Bytes, int BoardAppBytes)
+    {
+        /// <summary>"5-8-1".</summary>
+        public string Name => string.Join("-", Topology);
+    }
+
+    /// <summary>The table's rows.</summary>
+    public static Row[] Compute() => Topologies.Select(ComputeRow).ToArray();
+
+    /// <summary>Bytes of the snapshot the divergence guard keeps: int[ParameterCount].</summary>
+    public static int SnapshotBytes(Network network) => MemoryFootprint.ArrayBytes(network.ParameterCount, 4);
+
+    /// <summary>
+    /// The library's share of a board app: the network (with the shared table), the learner
+    /// (scaler, buffers, snapshot) and the store with its slot buffer.
+    /// </summary>
+    public static int BoardAppBytes(OnlineLearner learner, PowerSafeModelStore store, IModelStorage storage) =>
+        learner.Network.RamBytes + NanoClrHeap.Bytes(learner, learner.Network) + NanoClrHeap.Bytes(store, learner, storage);
+
+    private static Row ComputeRow(int[] topology)
+    {
+        int[] bytes = new int[OptionSets.Length];
+        int parameters = 0;
+        for (int k = 0; k < OptionSets.Length; k++)
+        {
+            var network = Create(topology, OptionSets[k].Options);
+            parameters = network.ParameterCount;
+            bytes[k] = network.RamBytes + (OptionSets[k].Snapshot ? SnapshotBytes(network) : 0);
+        }
+
+        // The board app: lean SGD with the guard, as SensorNode builds it.
+        var learner = new OnlineLearner(Create(topology, NetworkOptions.None), new LearnerOptions { DivergenceGuard = true });
+        var storage = new NoStorage();
+        int app = BoardAppBytes(learner, new PowerSafeModelStore(storage, learner), storage);
+        return new Row(topology, parameters, bytes, app);
+    }
+
+    private static Network Create(int[] topology, NetworkOptions options) =>
+        new(topology, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 1, options);
+
+    /// <summary>Writes the table (Markdown) and what fits.</summary>
+    public static void Write(TextWriter output)
+    {
+        Row[] rows = Compute();
+        output.WriteLine("nanoCLR heap bytes (12-byte blocks, 20-byte array headers; Network.RamBytes includes the 3,096-byte shared sigmoid table)");
+        output.WriteLine();
+        output.WriteLine("| network | parameters | " + string.Join(" | ", OptionSets.Select(o => o.Name)) + " | board app (lean + guard + learner + A/B buffer) |");
+        output.WriteLine("|---|---:|" + string.Concat(Enumerable.Repeat("---:|", OptionSets.Length + 1)));
+        foreach (Row row in rows)
+        {
+            output.WriteLine("| " + row.Name + " | " + row.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " | "
+                + string.Join(" | ", row.Bytes.Select(Cell)) + " | " + Cell(row.BoardAppBytes) + " |");
+        }
+
+        output.WriteLine();
+        output.WriteLine("Marks: no mark = fits the conservative " + Kb(ConservativeFreeHeapBytes) + " free heap; "
+            + "* = needs more than " + Kb(ConservativeFreeHeapBytes) + " but fits " + Kb(OptimisticFreeHeapBytes) + "; "
+            + "** = more than " + Kb(OptimisticFreeHeapBytes) + " (no ESP32 without PSRAM: its whole managed heap is at most "
+            + Kb(InternalRamHeapCapBytes) + ").");
+    }
+
+    /// <summary>The table's mark for a size: "", "*" or "**".</summary>
+    public static string Mark(int bytes) => bytes <= ConservativeFreeHeapBytes ? "" : bytes <= OptimisticFreeHeapBytes ? " *" : " **";
+
+    private static string Cell(int bytes) => bytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + Mark(bytes);
+
+    private static string Kb(int bytes) => (bytes / 1024) + " KB (" + bytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " B)";
+
+    private sealed class NoStorage : IModelStorage
+    {
+        public int Read(int slot, byte[] buffer) => 0;
+
+        public void Write(int slot, byte[] data, int count)
+        {
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using NanoBackprop.Cli;
+
+namespace NanoBackprop.Tests;
+
+/// <summary>
+/// The RAM budget table (`nanobackprop ram-budget`, docs/BOARDS.md): the reflection walker that
+/// counts the learner and the store agrees with the library's own count for networks, the snapshot
+/// is int[ParameterCount], and the table's figures are the ones the docs print.
+/// </summary>
+[TestClass]
+public sealed class RamBudgetTests
+{
+    [TestMethod]
+    [DataRow(new[] { 5, 8, 1 }, NetworkOptions.None)]
+    [DataRow(new[] { 16, 32, 16, 4 }, NetworkOptions.GradientAccumulation)]
+    [DataRow(new[] { 64, 64, 10 }, NetworkOptions.Momentum | NetworkOptions.GradientAccumulation)]
+    [DataRow(new[] { 3, 7, 2 }, NetworkOptions.WithoutBiases | NetworkOptions.Momentum)]
+    public void TheHeapWalkerAgreesWithNetworkRamBytes(int[] topology, NetworkOptions options)
+    {
+        var network = new Network(topology, Activation.Tanh, Activation.Sigmoid, Loss.MeanSquaredError, 3, options);
+        Assert.AreEqual(network.RamBytes, NanoClrHeap.Bytes(network) + MemoryFootprint.SharedTableBytes);
+    }
+
+    [TestMethod]
+    public void TheSnapshotIsAnIntPerParameterInWholeHeapBlocks()
+    {
+        var network = new Network(new[] { 64, 64, 10 }, Activation.Sigmoid, Activation.Sigmoid, 1);
+        Assert.AreEqual(4810, network.ParameterCount);
+        Assert.AreEqual(12 * ((20 + 4 * 4810 + 11) / 12), RamBudget.SnapshotBytes(network));
+        Assert.AreEqual(19260, RamBudget.SnapshotBytes(network));
+
+        // The learner's snapshot array is exactly that size, as the walker sees it.
+        var guarded = new OnlineLearner(network, new LearnerOptions { DivergenceGuard = true });
+        var unguarded = new OnlineLearner(new Network(new[] { 64, 64, 10 }, Activation.Sigmoid, Activation.Sigmoid, 1), new LearnerOptions());
+        Assert.AreEqual(19260, NanoClrHeap.Bytes(guarded, guarded.Network) - NanoClrHeap.Bytes(unguarded, unguarded.Network));
+    }
+
+    [TestMethod]
+    public void TheTableHasTheFiguresTheDocsPrint()
+    {
+        RamBudget.Row[] rows = RamBudget.Compute();
+        var byName = rows.ToDictionary(r => r.Name);
+        CollectionAssert.AreEqual(new[] { 4488, 4908, 4908, 4740, 5580 }, byName["5-8-1"].Bytes);
+        Assert.AreEqual(6156, byName["5-8-1"].BoardAppBytes);
+        CollectionAssert.AreEqual(new[] { 9828, 14652, 14652, 14412, 24060 }, byName["16-32-16-4"].Bytes);
+        Assert.AreEqual(24912, byName["16-32-16-4"].BoardAppBytes);
+        CollectionAssert.AreEqual(new[] { 25140, 44556, 44556, 44400, 83232 }, byName["64-64-10"].Bytes);
+        Assert.AreEqual(86016, byName["64-64-10"].BoardAppBytes);
+        Assert.AreEqual(5832, byName["3-8-1"].BoardAppBytes);
+
+        // 64-64-10: lean SGD takes under half of the conservative 50 KB; any optional buffer adds
+        // another copy of the parameters and leaves under 7 KB of it; all three need more than the
+        // optimistic 80 KB, and the board app with it needs the whole 84 KB heap.
+        int[] large = byName["64-64-10"].Bytes;
+        Assert.IsLessThan(RamBudget.ConservativeFreeHeapBytes / 2, large[0]);
+        Assert.IsTrue(large.Skip(1).Take(3).All(b => b > RamBudget.ConservativeFreeHeapBytes - 7 * 1024 && b <= RamBudget.ConservativeFreeHeapBytes));
+        Assert.IsGreaterThan(RamBudget.OptimisticFreeHeapBytes, large[4]);
+        Assert.AreEqual(RamBudget.InternalRamHeapCapBytes, byName["64-64-10"].BoardAppBytes);
+    }
+
+    [TestMethod]
+    public void TheCommandPrintsEveryRowAndTheMarks()
+    {
+        using var text = new StringWriter();
+        RamBudget.Write(text);
+        string table = text.ToString();
+        Console.WriteLine(table);
+        StringAssert.Contains(table, "| 5-8-1 | 57 | 4,488 | 4,908 | 4,908 | 4,740 | 5,580 | 6,156 |");
+        StringAssert.Contains(table, "| 64-64-10 | 4,810 | 25,140 | 44,556 | 44,556 | 44,400 | 83,232 ** | 86,016 ** |");
+    }
+}
