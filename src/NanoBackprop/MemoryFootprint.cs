@@ -54,20 +54,45 @@ namespace NanoBackprop
         public static int NetworkBytes(Network network)
         {
             return ObjectBytes(NetworkFieldCount)
-                + ArrayBytes(network.LayerSizeArray.Length, 4)
-                + JaggedBytes(network.WeightsArrays)
-                + JaggedBytes(network.BiasArrays)
+                + ParameterBytes(network)
+                + NeuronBufferBytes(network)
+                + GradientBytes(network)
+                + VelocityBytes(network)
+                + SharedTableBytes;
+        }
+
+        /// <summary>Weights and biases (with the jagged arrays' outer arrays): 4 bytes per parameter
+        /// plus headers.</summary>
+        public static int ParameterBytes(Network network)
+        {
+            return JaggedBytes(network.WeightsArrays) + JaggedBytes(network.BiasArrays);
+        }
+
+        /// <summary>
+        /// Per-neuron working buffers: layer sizes, activations, pre-activations, deltas, the delta
+        /// exponents and the exact-delta scratch of the widest layer.
+        /// </summary>
+        public static int NeuronBufferBytes(Network network)
+        {
+            return ArrayBytes(network.LayerSizeArray.Length, 4)
                 + JaggedBytes(network.ActivationArrays)
                 + JaggedBytes(network.DeltaArrays)
                 + JaggedBytes(network.PreActivationArrays)
                 + ArrayBytes(network.DeltaShiftArray.Length, 4)
                 + ArrayBytes(network.ExactDeltaArray.Length, 8)
-                + ArrayBytes(network.ExactDeltaUnitArray.Length, 4)
-                + JaggedBytes(network.WeightGradientArrays)
-                + JaggedBytes(network.BiasGradientArrays)
-                + JaggedBytes(network.WeightVelocityArrays)
-                + JaggedBytes(network.BiasVelocityArrays)
-                + SharedTableBytes;
+                + ArrayBytes(network.ExactDeltaUnitArray.Length, 4);
+        }
+
+        /// <summary>Gradient buffers (0 without <see cref="NetworkOptions.GradientAccumulation"/>).</summary>
+        public static int GradientBytes(Network network)
+        {
+            return JaggedBytes(network.WeightGradientArrays) + JaggedBytes(network.BiasGradientArrays);
+        }
+
+        /// <summary>Momentum velocities (0 without <see cref="NetworkOptions.Momentum"/>).</summary>
+        public static int VelocityBytes(Network network)
+        {
+            return JaggedBytes(network.WeightVelocityArrays) + JaggedBytes(network.BiasVelocityArrays);
         }
 
         private static int JaggedBytes(int[][] arrays)

@@ -126,6 +126,10 @@ public sealed class ParityTests
 
         private static double Lipschitz(Activation activation) => activation == Activation.Sigmoid ? 0.25 : 1;
 
+        /// <summary>The reference's activations or pre-activations leave the Q16.16 range.</summary>
+        public bool ForwardOutOfRange =>
+            Reference.Activations.Concat(Reference.PreActivations).SelectMany(v => v).Any(v => !double.IsFinite(v) || Math.Abs(v) >= Q16Limit - 1);
+
         /// <summary>
         /// The reference leaves the Q16.16 range (or is not finite) in a value the engine stores
         /// in Q16.16: activations, pre-activations, deltas (∂L/∂z) and gradients. ∂L/∂a is only a
@@ -188,7 +192,7 @@ public sealed class ParityTests
         Cases.Sample(c =>
         {
             var run = new Run(c);
-            if (run.ReferenceOutOfRange)
+            if (run.ForwardOutOfRange)
             {
                 return;
             }
@@ -209,7 +213,8 @@ public sealed class ParityTests
             }
         }, iter: Iterations, threads: 1);
         Console.WriteLine($"forward parity: {checkedNets} nets, worst error / bound = {worstRatio:F3}");
-        Assert.IsGreaterThan(0.9 * Iterations, checkedNets);
+        // Only nets whose forward values leave Q16.16 are skipped (measured: under 1 %).
+        Assert.IsGreaterThan(0.95 * Iterations, checkedNets);
         // The bound is not vacuous: somewhere the error uses a good part of it.
         Assert.IsGreaterThan(0.2, worstRatio);
     }
