@@ -207,3 +207,54 @@ public sealed class PersistenceTests
         Assert.AreEqual(before, NetworkState.Capture(live));
     }
 }
+
+[TestClass]
+public sealed class PersistenceArgumentTests
+{
+    private static OnlineLearner Learner() =>
+        new(new Network(new[] { 2, 3, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 1, NetworkOptions.None), new LearnerOptions());
+
+    [TestMethod]
+    public void WriteRejectsASmallBufferWithoutWritingAByte()
+    {
+        var learner = Learner();
+        int size = ModelBlob.SizeOf(learner);
+        byte[] buffer = Enumerable.Repeat((byte)0xAB, size + 3).ToArray();
+        var error = Assert.ThrowsExactly<ArgumentException>(() => ModelBlob.Write(learner, buffer, 4));
+        StringAssert.Contains(error.Message, $"needs {size} bytes from offset 4");
+        Assert.IsTrue(buffer.All(b => b == 0xAB), "nothing written");
+        Assert.ThrowsExactly<ArgumentNullException>(() => ModelBlob.Write(learner, null!, 0));
+        Assert.ThrowsExactly<ArgumentNullException>(() => ModelBlob.SizeOf(null!));
+        Assert.ThrowsExactly<ArgumentNullException>(() => ModelBlob.Read(learner, null!, 0, 0));
+        Assert.ThrowsExactly<InvalidModelException>(() => ModelBlob.Read(learner, new byte[10], 8, 10));
+    }
+
+    [TestMethod]
+    public void DescriptionsAndStoresRejectBadArguments()
+    {
+        var learner = Learner();
+        byte[] blob = new byte[ModelBlob.SizeOf(learner)];
+        ModelBlob.Write(learner, blob, 0);
+        var description = new ModelDescription(blob, 0, blob.Length);
+        Assert.AreEqual(3, description.LayerCount);
+        Assert.AreEqual(3, description.GetLayerSize(1));
+        Assert.IsTrue(description.CrcValid);
+        Assert.AreEqual(LearnerTask.Classification, description.Task);
+        blob[20] ^= 1;
+        Assert.IsFalse(new ModelDescription(blob, 0, blob.Length).CrcValid);
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidModelException>(() => new ModelDescription(new byte[12], 0, 12)).Message, "wrong magic");
+        Assert.ThrowsExactly<InvalidModelException>(() => new ModelDescription(blob, 0, 4));
+        Assert.ThrowsExactly<ArgumentNullException>(() => new ModelDescription(null!, 0, 0));
+        Assert.ThrowsExactly<ArgumentNullException>(() => new PowerSafeModelStore(null!, learner));
+        Assert.ThrowsExactly<ArgumentNullException>(() => new PowerSafeModelStore(new NullStorage(), null!));
+    }
+
+    private sealed class NullStorage : IModelStorage
+    {
+        public int Read(int slot, byte[] buffer) => 0;
+
+        public void Write(int slot, byte[] data, int count)
+        {
+        }
+    }
+}
