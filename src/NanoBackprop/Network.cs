@@ -1038,6 +1038,10 @@ namespace NanoBackprop
                         UpdateRowPlain(layerWeights, row, layerInput, scaledDelta);
                     }
                 }
+                else if (velocities != null && !stochasticRounding)
+                {
+                    UpdateRowMomentum(layerWeights, velocities, row, layerInput, scaledDelta);
+                }
                 else
                 {
                     for (int i = 0; i < fanIn; i++)
@@ -1068,6 +1072,38 @@ namespace NanoBackprop
             {
                 long exactStep = wideScaledDelta * layerInput[i];
                 long updated = layerWeights[k] - ((exactStep + Half + (exactStep >> 63)) >> ScaledDeltaFractionalBits);
+                if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
+                {
+                    updated = Saturated(updated);
+                }
+
+                layerWeights[k] = (int)updated;
+            }
+        }
+
+        // Momentum with round-to-nearest for one neuron's row: UpdateWeight's momentum branch with
+        // RoundStep and DecayVelocity inlined. μ·v is truncated toward zero without a branch by
+        // adding 2^16 - 1 to a negative product before the arithmetic shift.
+        private void UpdateRowMomentum(int[] layerWeights, int[] velocities, int row, int[] layerInput, int scaledDelta)
+        {
+            const long Half = 1L << (ScaledDeltaFractionalBits - 1);
+            const long TruncationBias = (1L << Q16.FractionalBits) - 1;
+            long wideScaledDelta = scaledDelta;
+            long wideMomentum = momentum;
+            int end = row + layerInput.Length;
+            for (int k = row, i = 0; k < end; k++, i++)
+            {
+                long exactStep = wideScaledDelta * layerInput[i];
+                long step = (exactStep + Half + (exactStep >> 63)) >> ScaledDeltaFractionalBits;
+                long product = wideMomentum * velocities[k];
+                long velocity = ((product + ((product >> 63) & TruncationBias)) >> Q16.FractionalBits) - step;
+                if ((ulong)(velocity - int.MinValue) > uint.MaxValue)
+                {
+                    velocity = velocity > 0 ? int.MaxValue : int.MinValue;
+                }
+
+                velocities[k] = (int)velocity;
+                long updated = layerWeights[k] + velocity;
                 if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
                 {
                     updated = Saturated(updated);

@@ -13,7 +13,8 @@ namespace NanoBackprop.Benchmarks
             ("ForwardUnchecked", "Forward: one multiply-accumulate of a weighted sum (per weight)"),
             ("UpdateLayerAndPropagate", "Learn, plain SGD, layers after the first: one weight's update fused with its term of the delta sum (per weight)"),
             ("UpdateRowPlain", "Learn, plain SGD, first layer: one weight's update (per weight)"),
-            ("UpdateLayer", "Learn with momentum or stochastic rounding: one weight's update (per weight)"),
+            ("UpdateRowMomentum", "Learn with momentum: one weight's update (per weight)"),
+            ("UpdateLayer", "Learn with stochastic rounding: one weight's update (per weight)"),
             ("PropagateDeltas", "Learn/Backward: one term of a delta's sum over the fan-out (per weight)"),
             ("AccumulateGradients", "Backward: one weight's gradient (per weight)"),
         };
