@@ -998,10 +998,27 @@ namespace NanoBackprop
             for (int j = 0; j < layerDeltas.Length; j++)
             {
                 int delta = layerDeltas[j];
+                long wideDelta = delta;
+                int gradientShift = Q16.FractionalBits + shift;
+                long half = 1L << (gradientShift - 1);
                 for (int i = 0; i < fanIn; i++)
                 {
-                    int gradient = Q16.Saturate(Q16.RoundShift((long)delta * layerInput[i], Q16.FractionalBits + shift));
-                    gradients[row + i] = Q16.Add(gradients[row + i], gradient);
+                    // Q16.Add(g, Q16.Saturate(Q16.RoundShift(δ·a, 16 + shift))), inlined: the same
+                    // branch-free rounding as UpdateRowPlain, then the two saturations in order.
+                    long product = wideDelta * layerInput[i];
+                    long gradient = (product + half + (product >> 63)) >> gradientShift;
+                    if ((ulong)(gradient - int.MinValue) > uint.MaxValue)
+                    {
+                        gradient = gradient > 0 ? int.MaxValue : int.MinValue;
+                    }
+
+                    long sum = gradients[row + i] + gradient;
+                    if ((ulong)(sum - int.MinValue) > uint.MaxValue)
+                    {
+                        sum = sum > 0 ? int.MaxValue : int.MinValue;
+                    }
+
+                    gradients[row + i] = (int)sum;
                 }
 
                 row += fanIn;
@@ -1041,6 +1058,10 @@ namespace NanoBackprop
                 else if (velocities != null && !stochasticRounding)
                 {
                     UpdateRowMomentum(layerWeights, velocities, row, layerInput, scaledDelta);
+                }
+                else if (velocities == null)
+                {
+                    UpdateRowStochastic(layerWeights, row, layerInput, scaledDelta);
                 }
                 else
                 {
@@ -1111,6 +1132,32 @@ namespace NanoBackprop
 
                 layerWeights[k] = (int)updated;
             }
+        }
+
+        // Stochastic rounding without momentum for one neuron's row: RoundStep's floor(step + u)
+        // and NextRandom's xorshift32 inlined, the PRNG state in a local for the row (the same
+        // draws in the same order).
+        private void UpdateRowStochastic(int[] layerWeights, int row, int[] layerInput, int scaledDelta)
+        {
+            long wideScaledDelta = scaledDelta;
+            uint state = randomState;
+            int end = row + layerInput.Length;
+            for (int k = row, i = 0; k < end; k++, i++)
+            {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                long exactStep = wideScaledDelta * layerInput[i];
+                long updated = layerWeights[k] - ((exactStep + (long)(state >> (32 - ScaledDeltaFractionalBits))) >> ScaledDeltaFractionalBits);
+                if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
+                {
+                    updated = Saturated(updated);
+                }
+
+                layerWeights[k] = (int)updated;
+            }
+
+            randomState = state;
         }
 
         // A weight that an update pushed past ±MaxWeight: held at the bound, and counted.

@@ -14,7 +14,7 @@ namespace NanoBackprop.Benchmarks
             ("UpdateLayerAndPropagate", "Learn, plain SGD, layers after the first: one weight's update fused with its term of the delta sum (per weight)"),
             ("UpdateRowPlain", "Learn, plain SGD, first layer: one weight's update (per weight)"),
             ("UpdateRowMomentum", "Learn with momentum: one weight's update (per weight)"),
-            ("UpdateLayer", "Learn with stochastic rounding: one weight's update (per weight)"),
+            ("UpdateRowStochastic", "Learn with stochastic rounding: one weight's update (per weight)"),
             ("PropagateDeltas", "Learn/Backward: one term of a delta's sum over the fan-out (per weight)"),
             ("AccumulateGradients", "Backward: one weight's gradient (per weight)"),
         };
