@@ -588,9 +588,9 @@ namespace NanoBackprop
             bool plain = weightVelocities == null && !stochasticRounding;
             for (int l = weights.Length - 1; l >= 0; l--)
             {
-                if (l > 0 && plain)
+                if (plain)
                 {
-                    UpdateLayerAndPropagate(l);
+                    UpdateLayerPlain(l);
                     continue;
                 }
 
@@ -890,21 +890,24 @@ namespace NanoBackprop
             NormaliseDeltas(l - 1, fanIn);
         }
 
-        // Plain SGD on layer l ≥ 1 fused with the propagation of its deltas: each old weight is
-        // read once, adds w·δ to its input's sum, and is then updated (as UpdateLayer does).
-        // The sums are exact, so accumulating them row by row gives the same bits as
-        // PropagateDeltas' column order.
-        private void UpdateLayerAndPropagate(int l)
+        // Plain SGD on layer l, the common case on a board. For l ≥ 1 the propagation of the
+        // layer's deltas is fused into the update: each old weight is read once, adds w·δ to its
+        // input's sum, and is then updated (as UpdateLayer would). The sums are exact, so
+        // accumulating them row by row gives the same bits as PropagateDeltas' column order.
+        // A row whose δ is 0 moves no weight and adds nothing; a zero lr·δ moves no weight.
+        private void UpdateLayerPlain(int l)
         {
-            const long Half = 1L << (ScaledDeltaFractionalBits - 1);
             int[] layerDeltas = deltas[l];
             int[] layerInput = activations[l];
             int[] layerWeights = weights[l];
             int[] layerBiases = biases != null ? biases[l] : null;
-            long[] sums = exactDeltas;
             int fanIn = layerInput.Length;
             int shift = deltaShifts[l];
-            Array.Clear(sums, 0, fanIn);
+            if (l > 0)
+            {
+                Array.Clear(exactDeltas, 0, fanIn);
+            }
+
             int row = 0;
             for (int j = 0; j < layerDeltas.Length; j++, row += fanIn)
             {
@@ -914,22 +917,16 @@ namespace NanoBackprop
                     continue;
                 }
 
+                // lr·δ exactly, in units of 2^-(32 + shift); the row's step factor in Q16.24.
                 long exactRateTimesDelta = (long)learningRate * delta;
-                long scaledDelta = Q16.Saturate(ScaleDown(exactRateTimesDelta, Q16.FractionalBits - ScaledDeltaShift + shift));
-                long wideDelta = delta;
-                for (int i = 0, k = row; i < fanIn; i++, k++)
+                int scaledDelta = Q16.Saturate(ScaleDown(exactRateTimesDelta, Q16.FractionalBits - ScaledDeltaShift + shift));
+                if (l > 0)
                 {
-                    long weight = layerWeights[k];
-                    sums[i] = sums[i] + weight * wideDelta;
-                    long exactStep = scaledDelta * layerInput[i];
-                    long updated = weight - ((exactStep + Half + (exactStep >> 63)) >> ScaledDeltaFractionalBits);
-                    // One unsigned comparison tests both bounds of ±MaxWeight.
-                    if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
-                    {
-                        updated = Saturated(updated);
-                    }
-
-                    layerWeights[k] = (int)updated;
+                    UpdateRowAndPropagate(layerWeights, row, layerInput, scaledDelta, delta);
+                }
+                else if (scaledDelta != 0)
+                {
+                    UpdateRowPlain(layerWeights, row, layerInput, scaledDelta);
                 }
 
                 if (layerBiases != null)
@@ -938,7 +935,43 @@ namespace NanoBackprop
                 }
             }
 
-            FinishPropagation(l);
+            if (l > 0)
+            {
+                FinishPropagation(l);
+            }
+        }
+
+        // One row of UpdateLayerPlain for l ≥ 1: UpdateRowPlain's update, with each old weight's
+        // w·δ added to its input's exact sum first. A loop of its own, so that the JIT keeps its
+        // variables in registers.
+        private void UpdateRowAndPropagate(int[] layerWeights, int row, int[] layerInput, int scaledDelta, int delta)
+        {
+            const long Half = 1L << (ScaledDeltaFractionalBits - 1);
+            long[] sums = exactDeltas;
+            long wideScaledDelta = scaledDelta;
+            long wideDelta = delta;
+            int saturations = 0;
+            int end = row + layerInput.Length;
+            for (int k = row, i = 0; k < end; k++, i++)
+            {
+                long weight = layerWeights[k];
+                sums[i] += weight * wideDelta;
+                long exactStep = wideScaledDelta * layerInput[i];
+                long updated = weight - ((exactStep + Half + (exactStep >> 63)) >> ScaledDeltaFractionalBits);
+                // One unsigned comparison tests both bounds of ±MaxWeight.
+                if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
+                {
+                    updated = updated > 0 ? MaxWeight : -MaxWeight;
+                    saturations++;
+                }
+
+                layerWeights[k] = (int)updated;
+            }
+
+            if (saturations != 0)
+            {
+                CountSaturations(saturations);
+            }
         }
 
         // Stores a layer's exact deltas (exactDeltas[i]·2^-exactDeltaUnits[i]) with one shared
@@ -948,14 +981,18 @@ namespace NanoBackprop
         // Large deltas get shift 0: plain Q16.16, saturating.
         private void NormaliseDeltas(int layer, int count)
         {
+            // shift = the least room = 30 - 16 + units - BitLength(|δ|) over the non-zero deltas.
+            // A delta lowers it only if it has more than `allowedBits` = 14 + units - shift bits,
+            // which one shift tests; BitLength runs only then. At 0 the search can stop.
             int shift = MaxDeltaShift;
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < count && shift > 0; i++)
             {
                 long value = exactDeltas[i];
-                if (value != 0)
+                ulong magnitude = (ulong)(value >= 0 ? value : -value);
+                int allowedBits = 30 - Q16.FractionalBits + exactDeltaUnits[i] - shift;
+                if (magnitude != 0 && (allowedBits < 0 || (allowedBits < 64 && magnitude >> allowedBits != 0)))
                 {
-                    int room = 30 - Q16.FractionalBits + exactDeltaUnits[i] - IntegerMath.BitLength((ulong)(value >= 0 ? value : -value));
-                    shift = room < shift ? room : shift;
+                    shift = 30 - Q16.FractionalBits + exactDeltaUnits[i] - IntegerMath.BitLength(magnitude);
                 }
             }
 
@@ -1045,17 +1082,7 @@ namespace NanoBackprop
                 // lr·δ exactly, in units of 2^-(32 + shift).
                 long exactRateTimesDelta = (long)learningRate * layerDeltas[j];
                 int scaledDelta = Q16.Saturate(ScaleDown(exactRateTimesDelta, Q16.FractionalBits - ScaledDeltaShift + shift));
-                if (velocities == null && !stochasticRounding)
-                {
-                    // Plain SGD, the common case on a board: the same arithmetic as UpdateWeight and
-                    // RoundStep, inlined, because the interpreter pays for every call per weight;
-                    // a zero lr·δ moves no weight of the row.
-                    if (scaledDelta != 0)
-                    {
-                        UpdateRowPlain(layerWeights, row, layerInput, scaledDelta);
-                    }
-                }
-                else if (velocities != null && !stochasticRounding)
+                if (velocities != null && !stochasticRounding)
                 {
                     UpdateRowMomentum(layerWeights, velocities, row, layerInput, scaledDelta);
                 }
@@ -1088,6 +1115,7 @@ namespace NanoBackprop
         {
             const long Half = 1L << (ScaledDeltaFractionalBits - 1);
             long wideScaledDelta = scaledDelta;
+            int saturations = 0;
             int end = row + layerInput.Length;
             for (int k = row, i = 0; k < end; k++, i++)
             {
@@ -1095,10 +1123,16 @@ namespace NanoBackprop
                 long updated = layerWeights[k] - ((exactStep + Half + (exactStep >> 63)) >> ScaledDeltaFractionalBits);
                 if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
                 {
-                    updated = Saturated(updated);
+                    updated = updated > 0 ? MaxWeight : -MaxWeight;
+                    saturations++;
                 }
 
                 layerWeights[k] = (int)updated;
+            }
+
+            if (saturations != 0)
+            {
+                CountSaturations(saturations);
             }
         }
 
@@ -1111,6 +1145,7 @@ namespace NanoBackprop
             const long TruncationBias = (1L << Q16.FractionalBits) - 1;
             long wideScaledDelta = scaledDelta;
             long wideMomentum = momentum;
+            int saturations = 0;
             int end = row + layerInput.Length;
             for (int k = row, i = 0; k < end; k++, i++)
             {
@@ -1127,10 +1162,16 @@ namespace NanoBackprop
                 long updated = layerWeights[k] + velocity;
                 if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
                 {
-                    updated = Saturated(updated);
+                    updated = updated > 0 ? MaxWeight : -MaxWeight;
+                    saturations++;
                 }
 
                 layerWeights[k] = (int)updated;
+            }
+
+            if (saturations != 0)
+            {
+                CountSaturations(saturations);
             }
         }
 
@@ -1141,6 +1182,7 @@ namespace NanoBackprop
         {
             long wideScaledDelta = scaledDelta;
             uint state = randomState;
+            int saturations = 0;
             int end = row + layerInput.Length;
             for (int k = row, i = 0; k < end; k++, i++)
             {
@@ -1151,24 +1193,26 @@ namespace NanoBackprop
                 long updated = layerWeights[k] - ((exactStep + (long)(state >> (32 - ScaledDeltaFractionalBits))) >> ScaledDeltaFractionalBits);
                 if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
                 {
-                    updated = Saturated(updated);
+                    updated = updated > 0 ? MaxWeight : -MaxWeight;
+                    saturations++;
                 }
 
                 layerWeights[k] = (int)updated;
             }
 
             randomState = state;
+            if (saturations != 0)
+            {
+                CountSaturations(saturations);
+            }
         }
 
-        // A weight that an update pushed past ±MaxWeight: held at the bound, and counted.
-        private long Saturated(long updated)
+        // Adds the weights that a row's updates held at ±MaxWeight to WeightSaturations, which
+        // stops at int.MaxValue. The loops clamp inline and count in a local: a call inside them
+        // would cost the interpreter a frame and make the JIT keep the loop's variables in memory.
+        private void CountSaturations(int count)
         {
-            if (weightSaturations < int.MaxValue)
-            {
-                weightSaturations++;
-            }
-
-            return updated > 0 ? MaxWeight : -MaxWeight;
+            weightSaturations = count > int.MaxValue - weightSaturations ? int.MaxValue : weightSaturations + count;
         }
 
         // An exact step with `shift` (1 to 62) fractional bits beyond Q16.16 becomes a Q16.16

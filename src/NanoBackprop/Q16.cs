@@ -105,13 +105,10 @@ namespace NanoBackprop
         /// </summary>
         public static long RoundShift(long value, int shift)
         {
-            long half = 1L << (shift - 1);
-            if (value >= 0)
-            {
-                return (value + half) >> shift;
-            }
-
-            return -((half - value) >> shift);
+            // For a negative value, -((half - value) >> shift) = ⌈(value - half) / 2^shift⌉
+            // = ⌊(value + half - 1) / 2^shift⌋: the sign bit's -1 turns the floor of the arithmetic
+            // shift into the mirror image of the positive case, without a branch on the sign.
+            return (value + (1L << (shift - 1)) + (value >> 63)) >> shift;
         }
 
         /// <summary>Saturating Q16.16 addition.</summary>

@@ -11,7 +11,7 @@ namespace NanoBackprop.Benchmarks
         public static readonly (string Method, string Role)[] InnerLoops =
         {
             ("ForwardUnchecked", "Forward: one multiply-accumulate of a weighted sum (per weight)"),
-            ("UpdateLayerAndPropagate", "Learn, plain SGD, layers after the first: one weight's update fused with its term of the delta sum (per weight)"),
+            ("UpdateRowAndPropagate", "Learn, plain SGD, layers after the first: one weight's update fused with its term of the delta sum (per weight)"),
             ("UpdateRowPlain", "Learn, plain SGD, first layer: one weight's update (per weight)"),
             ("UpdateRowMomentum", "Learn with momentum: one weight's update (per weight)"),
             ("UpdateRowStochastic", "Learn with stochastic rounding: one weight's update (per weight)"),
