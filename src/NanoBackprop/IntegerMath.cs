@@ -44,17 +44,27 @@ namespace NanoBackprop
         /// <summary>Number of significant bits of <paramref name="value"/>: 0 for 0, 64 for 2^63.</summary>
         public static int BitLength(ulong value)
         {
-            int bits = 0;
-            for (int half = 32; half > 0; half >>= 1)
-            {
-                if (value >> half != 0)
-                {
-                    value >>= half;
-                    bits += half;
-                }
-            }
-
-            return value == 0 ? bits : bits + 1;
+            // A binary search without a loop: each step keeps the upper half when it is non-zero.
+            // The steps are conditional moves on the desktop (no mispredicted branches) and fewer
+            // IL instructions than a loop on the interpreter. What is left is 0 or 1.
+            int step = value >> 32 != 0 ? 32 : 0;
+            value >>= step;
+            int bits = step;
+            step = value >> 16 != 0 ? 16 : 0;
+            value >>= step;
+            bits += step;
+            step = value >> 8 != 0 ? 8 : 0;
+            value >>= step;
+            bits += step;
+            step = value >> 4 != 0 ? 4 : 0;
+            value >>= step;
+            bits += step;
+            step = value >> 2 != 0 ? 2 : 0;
+            value >>= step;
+            bits += step;
+            step = value >> 1 != 0 ? 1 : 0;
+            value >>= step;
+            return bits + step + (int)value;
         }
     }
 }

@@ -125,6 +125,71 @@ public sealed class Q16Tests
     }
 
     [TestMethod]
+    public void RoundShiftMatchesTheSignBranchingDefinitionAtEveryShift()
+    {
+        // RoundShift has no branch on the sign; the reference here rounds the magnitude and
+        // restores the sign. Values at and around every tie, and random values within the
+        // documented range |value| < 2^63 - 2^(shift-1).
+        var random = new Random(20261123);
+        int compared = 0;
+        for (int shift = 1; shift <= 62; shift++)
+        {
+            long half = 1L << (shift - 1);
+            long limit = long.MaxValue - half;
+            var values = new List<long> { 0, 1, -1, half, -half, half - 1, 1 - half, half + 1, -half - 1, limit, -limit };
+            for (long multiple = 1; multiple <= 5; multiple++)
+            {
+                long tie = (multiple << shift) + half;
+                if (tie > 0 && tie < limit - 1)
+                {
+                    values.AddRange(new[] { tie, tie - 1, tie + 1, -tie, 1 - tie, -tie - 1 });
+                }
+            }
+
+            for (int k = 0; k < 200; k++)
+            {
+                values.Add(random.NextInt64(-limit + 1, limit));
+            }
+
+            foreach (long value in values)
+            {
+                long reference = value >= 0 ? (value + half) >> shift : -((half - value) >> shift);
+                Assert.AreEqual(reference, Q16.RoundShift(value, shift), $"RoundShift({value}, {shift})");
+                compared++;
+            }
+        }
+
+        Assert.IsGreaterThan(62 * 200, compared);
+    }
+
+    [TestMethod]
+    public void BitLengthCountsSignificantBits()
+    {
+        Assert.AreEqual(0, IntegerMath.BitLength(0));
+        Assert.AreEqual(64, IntegerMath.BitLength(ulong.MaxValue));
+        for (int k = 0; k < 64; k++)
+        {
+            ulong power = 1UL << k;
+            Assert.AreEqual(k + 1, IntegerMath.BitLength(power), $"2^{k}");
+            Assert.AreEqual(k, IntegerMath.BitLength(power - 1), $"2^{k} - 1");
+            Assert.AreEqual(k + 1, IntegerMath.BitLength(power | (power >> 1) | 1), $"2^{k} + lower bits");
+        }
+
+        var random = new Random(64);
+        for (int n = 0; n < 10_000; n++)
+        {
+            ulong value = (ulong)random.NextInt64() >> random.Next(64);
+            int reference = 0;
+            for (ulong rest = value; rest != 0; rest >>= 1)
+            {
+                reference++;
+            }
+
+            Assert.AreEqual(reference, IntegerMath.BitLength(value), $"BitLength({value})");
+        }
+    }
+
+    [TestMethod]
     public void IntegerSqrtIsTheFloorOfTheRoot()
     {
         Assert.AreEqual(0UL, IntegerMath.Sqrt(0UL));
