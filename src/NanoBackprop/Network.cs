@@ -917,9 +917,10 @@ namespace NanoBackprop
                     continue;
                 }
 
-                // lr·δ exactly, in units of 2^-(32 + shift); the row's step factor in Q16.24.
+                // lr·δ exactly, in units of 2^-(32 + shift); the row's step factor in Q16.24
+                // (a shift of 8 to 38 bits, within RoundShift's range, so no ScaleDown needed).
                 long exactRateTimesDelta = (long)learningRate * delta;
-                int scaledDelta = Q16.Saturate(ScaleDown(exactRateTimesDelta, Q16.FractionalBits - ScaledDeltaShift + shift));
+                int scaledDelta = Q16.Saturate(Q16.RoundShift(exactRateTimesDelta, Q16.FractionalBits - ScaledDeltaShift + shift));
                 if (l > 0)
                 {
                     UpdateRowAndPropagate(layerWeights, row, layerInput, scaledDelta, delta);

@@ -3,6 +3,7 @@ using NanoBackprop.Benchmarks;
 
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- ram    the RAM table
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- il     the inner loops' IL
+// dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- il-count IL executed per whole call (instrumented copy)
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- ratios the same operations, interleaved (a cross-check)
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- stream Occupancy replay rows/s and model save/load time
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- --filter '*'   the benchmarks
@@ -15,6 +16,12 @@ if (args.Length == 1 && args[0] == "ram")
 if (args.Length == 1 && args[0] == "il")
 {
     Console.Write(Reports.IlReport(typeof(NanoBackprop.Network).Assembly.Location));
+    return 0;
+}
+
+if (args.Length == 1 && args[0] == "il-count")
+{
+    Console.Write(ExecutedIlReport.Run(typeof(NanoBackprop.Network).Assembly.Location));
     return 0;
 }
 

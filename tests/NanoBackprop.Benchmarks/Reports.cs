@@ -170,7 +170,94 @@ namespace NanoBackprop.Benchmarks
             text.AppendLine("Summary:");
             text.AppendLine();
             text.Append(summary);
+            text.AppendLine();
+            text.Append(LearnForwardIlTable(inspector));
+            text.AppendLine();
+            text.Append(PerNeuronIlTable(inspector));
             return text.ToString();
+        }
+
+        /// <summary>
+        /// The helpers that run once per neuron rather than once per weight: what matters for a
+        /// small network such as 5-8-1, whose neurons have only 5 or 8 inputs.
+        /// </summary>
+        public static readonly (string Type, string Method, string Role)[] PerNeuronHelpers =
+        {
+            ("NanoBackprop.Sigmoid", "Evaluate", "σ(z) (Forward)"),
+            ("NanoBackprop.Sigmoid", "DerivativeQ30", "σ'(z) (Learn, Backward)"),
+            ("NanoBackprop.Activations", "Apply", "the activation's switch, σ included (Forward)"),
+            ("NanoBackprop.Activations", "Derivative", "the derivative's switch, σ' included (Learn, Backward)"),
+            ("NanoBackprop.IntegerMath", "BitLength", "a propagated sum beyond 32 bits is cut to 32 (Learn, Backward)"),
+            ("NanoBackprop.Q16", "RoundShift", "one rounding"),
+            ("NanoBackprop.Q16", "Saturate", "one saturation"),
+        };
+
+        /// <summary>
+        /// IL per weight of a plain-SGD Learn against a Forward, counting the inner loops only:
+        /// Forward's multiply-accumulate, the first layer's update and the later layers' fused
+        /// update and propagation, each along its usual (unsaturated) path.
+        /// </summary>
+        public static string LearnForwardIlTable(IlInspector inspector)
+        {
+            int forward = UsualPath(inspector, "ForwardUnchecked");
+            int firstLayer = UsualPath(inspector, "UpdateRowPlain");
+            int laterLayers = UsualPath(inspector, "UpdateRowAndPropagate");
+            var text = new StringBuilder();
+            text.AppendLine($"Plain-SGD Learn against Forward, inner loops only: Forward {forward} IL per weight; Learn adds {firstLayer} (first layer) or {laterLayers} (later layers, update and propagation fused).");
+            text.AppendLine();
+            text.AppendLine("| topology | weights (of layers ≥ 1) | Forward IL | Learn IL | Learn/Forward in IL |");
+            text.AppendLine("|---|---:|---:|---:|---:|");
+            foreach (string topology in TrainingWorkload.Topologies)
+            {
+                int[] sizes = TrainingWorkload.ParseTopology(topology);
+                int weights = 0;
+                int later = 0;
+                for (int l = 0; l < sizes.Length - 1; l++)
+                {
+                    weights += sizes[l] * sizes[l + 1];
+                    later += l > 0 ? sizes[l] * sizes[l + 1] : 0;
+                }
+
+                int forwardIl = forward * weights;
+                int learnIl = forwardIl + firstLayer * (weights - later) + laterLayers * later;
+                text.AppendLine($"| {topology} | {F(weights)} ({F(later)}) | {F(forwardIl)} | {F(learnIl)} | {((double)learnIl / forwardIl).ToString("0.00", CultureInfo.InvariantCulture)} |");
+            }
+
+            return text.ToString();
+        }
+
+        /// <summary>The per-neuron helpers' IL per call (fewest–most paths), as Markdown.</summary>
+        public static string PerNeuronIlTable(IlInspector inspector)
+        {
+            var text = new StringBuilder();
+            text.AppendLine("Per-neuron helpers, IL executed per call with their callees (fewest–most: an early return to the longest path):");
+            text.AppendLine();
+            text.AppendLine("| method | what | IL per call |");
+            text.AppendLine("|---|---|---:|");
+            foreach ((string type, string method, string role) in PerNeuronHelpers)
+            {
+                string range = Range(inspector.MethodPathRange(inspector.FindMethod(type, method)));
+                text.AppendLine($"| {type.Substring("NanoBackprop.".Length)}.{method} | {role} | {range} |");
+            }
+
+            return text.ToString();
+        }
+
+        /// <summary>
+        /// The IL one iteration of a Network method's innermost loop executes on its usual path
+        /// (no weight saturating, which is the shortest), plain-SGD configuration.
+        /// </summary>
+        public static int UsualPath(IlInspector inspector, string method)
+        {
+            List<IlInstruction> body = inspector.Decode(inspector.FindMethod("NanoBackprop.Network", method));
+            IlLoop loop = IlInspector.InnermostLoops(body).Single();
+            (int Min, int Max)? range = inspector.PathRange(body, loop.First, loop.Last, Configurations[0]);
+            if (range == null)
+            {
+                throw new InvalidOperationException($"Network.{method}: its loop calls a method that loops");
+            }
+
+            return range.Value.Min;
         }
 
         private static void ListCallee(IlInspector inspector, IlInstruction call, HashSet<string> listed, StringBuilder text)

@@ -35,7 +35,8 @@ namespace NanoBackprop.Benchmarks
         /// <summary>Momentum coefficient μ of the momentum networks.</summary>
         public const double MomentumCoefficient = 0.9;
 
-        private const int Seed = 1;
+        /// <summary>Seed of every network (and of the samples).</summary>
+        public const int Seed = 1;
 
         private readonly int[][] fixedInputs = new int[SampleCount][];
         private readonly int[][] fixedTargets = new int[SampleCount][];

@@ -196,6 +196,31 @@ public sealed class BenchmarkSmokeTests
     }
 
     [TestMethod]
+    public void ExecutedIlCounterAgreesWithTheStaticLoopCountsAndKeepsTheBits()
+    {
+        using var counter = new ExecutedIlCounter(typeof(Network).Assembly.Location);
+        using var inspector = new IlInspector(typeof(Network).Assembly.Location);
+        ExecutedIlReport.Counts counts = ExecutedIlReport.Measure(counter, "64-64-10");
+        TestContext.WriteLine($"64-64-10: Forward {counts.Forward:F1} IL, Learn {counts.Learn:F1} IL, ratio {counts.Learn / counts.Forward:F3}");
+        Assert.IsTrue(counts.SameBitsAsTheLibrary, "the instrumented copy computes other bits than the library");
+
+        // Two independent counts of the same loops: the dynamic count per weight equals the static
+        // path's IL per iteration, plus the loop's set-up per row or neuron spread over its
+        // weights (64 inputs per row in the first layer, 64 in the second).
+        int forwardPerWeight = Reports.UsualPath(inspector, "ForwardUnchecked");
+        int firstLayerPerWeight = Reports.UsualPath(inspector, "UpdateRowPlain");
+        int laterLayersPerWeight = Reports.UsualPath(inspector, "UpdateRowAndPropagate");
+        double forwardLoop = counts.LearnByMethod["Network.ForwardUnchecked"] / (64 * 64 + 64 * 10);
+        double firstLayer = counts.LearnByMethod["Network.UpdateRowPlain"] / (64 * 64);
+        double laterLayers = counts.LearnByMethod["Network.UpdateRowAndPropagate"] / (64 * 10);
+        TestContext.WriteLine($"per weight: Forward loop {forwardLoop:F2} (static {forwardPerWeight}), first layer {firstLayer:F2} (static {firstLayerPerWeight}), later layers {laterLayers:F2} (static {laterLayersPerWeight})");
+        Assert.IsTrue(forwardLoop >= forwardPerWeight && forwardLoop < forwardPerWeight + 2, $"Forward: {forwardLoop} IL per weight");
+        Assert.IsTrue(firstLayer >= firstLayerPerWeight && firstLayer < firstLayerPerWeight + 1, $"first layer: {firstLayer} IL per weight");
+        Assert.IsTrue(laterLayers >= laterLayersPerWeight && laterLayers < laterLayersPerWeight + 1, $"later layers: {laterLayers} IL per weight");
+        Assert.AreEqual(counts.Learn, counts.LearnByMethod.Values.Sum(), 1e-6, "the per-method counts add up to the whole call");
+    }
+
+    [TestMethod]
     public void RamReportMatchesRamBytesAndTheOptionsCostFourBytesPerParameter()
     {
         string table = Reports.RamTable();
