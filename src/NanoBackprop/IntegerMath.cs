@@ -44,27 +44,48 @@ namespace NanoBackprop
         /// <summary>Number of significant bits of <paramref name="value"/>: 0 for 0, 64 for 2^63.</summary>
         public static int BitLength(ulong value)
         {
-            // A binary search without a loop: each step keeps the upper half when it is non-zero.
-            // The steps are conditional moves on the desktop (no mispredicted branches) and fewer
-            // IL instructions than a loop on the interpreter. What is left is 0 or 1.
-            int step = value >> 32 != 0 ? 32 : 0;
-            value >>= step;
-            int bits = step;
-            step = value >> 16 != 0 ? 16 : 0;
-            value >>= step;
-            bits += step;
-            step = value >> 8 != 0 ? 8 : 0;
-            value >>= step;
-            bits += step;
-            step = value >> 4 != 0 ? 4 : 0;
-            value >>= step;
-            bits += step;
-            step = value >> 2 != 0 ? 2 : 0;
-            value >>= step;
-            bits += step;
-            step = value >> 1 != 0 ? 1 : 0;
-            value >>= step;
-            return bits + step + (int)value;
+            // A binary search without a loop, on 32 bits after the first step (a 32-bit core
+            // shifts those in one instruction). Each step keeps the upper half when it is
+            // non-zero; what is left at the end is 0 or 1.
+            int bits = 0;
+            if (value >> 32 != 0)
+            {
+                value >>= 32;
+                bits = 32;
+            }
+
+            uint rest = (uint)value;
+            if (rest >> 16 != 0)
+            {
+                rest >>= 16;
+                bits += 16;
+            }
+
+            if (rest >> 8 != 0)
+            {
+                rest >>= 8;
+                bits += 8;
+            }
+
+            if (rest >> 4 != 0)
+            {
+                rest >>= 4;
+                bits += 4;
+            }
+
+            if (rest >> 2 != 0)
+            {
+                rest >>= 2;
+                bits += 2;
+            }
+
+            if (rest >> 1 != 0)
+            {
+                rest >>= 1;
+                bits++;
+            }
+
+            return bits + (int)rest;
         }
     }
 }

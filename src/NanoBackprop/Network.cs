@@ -68,7 +68,7 @@ namespace NanoBackprop
         // preActivations[l][j]: z of neuron j of layer l + 1, for the derivatives.
         private readonly int[][] preActivations;
         // deltas[l][j]·2^-(16 + deltaShifts[l]) = ∂L/∂z for neuron j of layer l + 1 (block floating
-        // point: one exponent per layer, see NormaliseDeltas).
+        // point: one exponent per layer, see LeastRoom and StoreDeltas).
         private readonly int[][] deltas;
         private readonly int[] deltaShifts;
         // Scratch for one layer's exact deltas before they are normalised: products and their units.
@@ -834,7 +834,7 @@ namespace NanoBackprop
                 exactDeltaUnits[j] = Q16.FractionalBits + Activations.DerivativeFractionalBits;
             }
 
-            NormaliseDeltas(last, outputs.Length);
+            StoreDeltas(last, outputs.Length, LeastRoom(outputs.Length));
         }
 
         // δ of layer l's inputs (hidden layer l) from layer l's deltas and weights:
@@ -873,41 +873,77 @@ namespace NanoBackprop
             int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
             int[] lowerPreActivations = preActivations[l - 1];
             int fanIn = lowerPreActivations.Length;
+            // The layer's shift (LeastRoom's search) is found in the same pass, while each delta
+            // is at hand: one loop per neuron less on the interpreter.
+            int shift = MaxDeltaShift;
             for (int i = 0; i < fanIn; i++)
             {
                 long sum = exactDeltas[i];
                 int excessBits = 0;
                 if (sum >= 1L << 32 || sum < -(1L << 32))
                 {
+                    // Q16.RoundShift(sum, excessBits) written out (once per neuron).
                     excessBits = IntegerMath.BitLength((ulong)(sum >= 0 ? sum : -sum)) - 32;
-                    sum = Q16.RoundShift(sum, excessBits);
+                    sum = (sum + (1L << (excessBits - 1)) + (sum >> 63)) >> excessBits;
                 }
 
-                exactDeltas[i] = sum * Activations.Derivative(hiddenActivation, lowerPreActivations[i]);
-                exactDeltaUnits[i] = upperUnits - excessBits;
+                long delta = sum * Activations.Derivative(hiddenActivation, lowerPreActivations[i]);
+                int units = upperUnits - excessBits;
+                exactDeltas[i] = delta;
+                exactDeltaUnits[i] = units;
+                if (shift > 0)
+                {
+                    ulong magnitude = (ulong)(delta >= 0 ? delta : -delta);
+                    int allowedBits = 30 - Q16.FractionalBits + units - shift;
+                    if (magnitude != 0 && (allowedBits < 0 || (allowedBits < 64 && magnitude >> allowedBits != 0)))
+                    {
+                        shift = 30 - Q16.FractionalBits + units - IntegerMath.BitLength(magnitude);
+                    }
+                }
             }
 
-            NormaliseDeltas(l - 1, fanIn);
+            StoreDeltas(l - 1, fanIn, shift);
         }
 
-        // Plain SGD on layer l, the common case on a board. For l ≥ 1 the propagation of the
-        // layer's deltas is fused into the update: each old weight is read once, adds w·δ to its
-        // input's sum, and is then updated (as UpdateLayer would). The sums are exact, so
-        // accumulating them row by row gives the same bits as PropagateDeltas' column order.
-        // A row whose δ is 0 moves no weight and adds nothing; a zero lr·δ moves no weight.
+        // Plain SGD on layer l (no momentum, round to nearest), the common case on a board: each
+        // weight moves by its step lr·δ·a rounded half away from zero, (x + half + (x >> 63)) >> n
+        // (the sign's -1 turns floor into the mirror image of the positive case, without a branch),
+        // and is clamped to ±MaxWeight by one unsigned comparison. For l ≥ 1 the propagation of
+        // the layer's deltas is fused into the update: each old weight is read once, adds w·δ to
+        // its input's exact sum, and is then updated. The sums are exact, so accumulating them row
+        // by row gives the same bits as PropagateDeltas' column order. A row whose δ is 0 moves no
+        // weight and adds nothing; a zero lr·δ moves no weight.
+        //
+        // Written for the interpreter, which inlines nothing: the row loops are inline (no frame
+        // and set-up per neuron), rounding and saturation are written out, the constants live in
+        // locals (a long constant is two IL instructions, a local one), and the first layer's
+        // input index is k - row instead of a second counter. No call inside a loop also lets the
+        // JIT keep the loop's variables in registers.
         private void UpdateLayerPlain(int l)
         {
             int[] layerDeltas = deltas[l];
             int[] layerInput = activations[l];
             int[] layerWeights = weights[l];
             int[] layerBiases = biases != null ? biases[l] : null;
+            long[] sums = exactDeltas;
+            bool propagate = l > 0;
             int fanIn = layerInput.Length;
             int shift = deltaShifts[l];
-            if (l > 0)
+            if (propagate)
             {
-                Array.Clear(exactDeltas, 0, fanIn);
+                Array.Clear(sums, 0, fanIn);
             }
 
+            // lr·δ is exact in units of 2^-(32 + shift). The row's step factor is lr·δ in Q16.24
+            // (a shift of 8 to 38 bits) and the bias's step lr·δ in Q16.16 (16 to 46 bits).
+            int factorShift = Q16.FractionalBits - ScaledDeltaShift + shift;
+            long factorHalf = 1L << (factorShift - 1);
+            int biasShift = Q16.FractionalBits + shift;
+            long biasHalf = 1L << (biasShift - 1);
+            long half = 1L << (ScaledDeltaFractionalBits - 1);
+            long offset = MaxWeight;
+            ulong range = 2 * (ulong)MaxWeight;
+            int saturations = 0;
             int row = 0;
             for (int j = 0; j < layerDeltas.Length; j++, row += fanIn)
             {
@@ -917,61 +953,69 @@ namespace NanoBackprop
                     continue;
                 }
 
-                // lr·δ exactly, in units of 2^-(32 + shift); the row's step factor in Q16.24
-                // (a shift of 8 to 38 bits, within RoundShift's range, so no ScaleDown needed).
                 long exactRateTimesDelta = (long)learningRate * delta;
-                int scaledDelta = Q16.Saturate(Q16.RoundShift(exactRateTimesDelta, Q16.FractionalBits - ScaledDeltaShift + shift));
-                if (l > 0)
+                long sign = exactRateTimesDelta >> 63;
+                long factor = (exactRateTimesDelta + factorHalf + sign) >> factorShift;
+                if ((ulong)(factor - int.MinValue) > uint.MaxValue)
                 {
-                    UpdateRowAndPropagate(layerWeights, row, layerInput, scaledDelta, delta);
+                    factor = factor > 0 ? int.MaxValue : int.MinValue;
                 }
-                else if (scaledDelta != 0)
+
+                int end = row + fanIn;
+                if (propagate)
                 {
-                    UpdateRowPlain(layerWeights, row, layerInput, scaledDelta);
+                    long wideDelta = delta;
+                    for (int k = row, i = 0; k < end; k++, i++)
+                    {
+                        long weight = layerWeights[k];
+                        sums[i] += weight * wideDelta;
+                        long exactStep = factor * layerInput[i];
+                        long updated = weight - ((exactStep + half + (exactStep >> 63)) >> ScaledDeltaFractionalBits);
+                        if ((ulong)(updated + offset) > range)
+                        {
+                            updated = updated > 0 ? MaxWeight : -MaxWeight;
+                            saturations++;
+                        }
+
+                        layerWeights[k] = (int)updated;
+                    }
+                }
+                else if (factor != 0)
+                {
+                    for (int k = row; k < end; k++)
+                    {
+                        long exactStep = factor * layerInput[k - row];
+                        long updated = layerWeights[k] - ((exactStep + half + (exactStep >> 63)) >> ScaledDeltaFractionalBits);
+                        if ((ulong)(updated + offset) > range)
+                        {
+                            updated = updated > 0 ? MaxWeight : -MaxWeight;
+                            saturations++;
+                        }
+
+                        layerWeights[k] = (int)updated;
+                    }
                 }
 
                 if (layerBiases != null)
                 {
-                    layerBiases[j] = Q16.Saturate(layerBiases[j] - Q16.RoundShift(exactRateTimesDelta, Q16.FractionalBits + shift));
+                    long bias = layerBiases[j] - ((exactRateTimesDelta + biasHalf + sign) >> biasShift);
+                    if ((ulong)(bias - int.MinValue) > uint.MaxValue)
+                    {
+                        bias = bias > 0 ? int.MaxValue : int.MinValue;
+                    }
+
+                    layerBiases[j] = (int)bias;
                 }
-            }
-
-            if (l > 0)
-            {
-                FinishPropagation(l);
-            }
-        }
-
-        // One row of UpdateLayerPlain for l ≥ 1: UpdateRowPlain's update, with each old weight's
-        // w·δ added to its input's exact sum first. A loop of its own, so that the JIT keeps its
-        // variables in registers.
-        private void UpdateRowAndPropagate(int[] layerWeights, int row, int[] layerInput, int scaledDelta, int delta)
-        {
-            const long Half = 1L << (ScaledDeltaFractionalBits - 1);
-            long[] sums = exactDeltas;
-            long wideScaledDelta = scaledDelta;
-            long wideDelta = delta;
-            int saturations = 0;
-            int end = row + layerInput.Length;
-            for (int k = row, i = 0; k < end; k++, i++)
-            {
-                long weight = layerWeights[k];
-                sums[i] += weight * wideDelta;
-                long exactStep = wideScaledDelta * layerInput[i];
-                long updated = weight - ((exactStep + Half + (exactStep >> 63)) >> ScaledDeltaFractionalBits);
-                // One unsigned comparison tests both bounds of ±MaxWeight.
-                if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
-                {
-                    updated = updated > 0 ? MaxWeight : -MaxWeight;
-                    saturations++;
-                }
-
-                layerWeights[k] = (int)updated;
             }
 
             if (saturations != 0)
             {
                 CountSaturations(saturations);
+            }
+
+            if (propagate)
+            {
+                FinishPropagation(l);
             }
         }
 
@@ -980,11 +1024,13 @@ namespace NanoBackprop
         // delta leaves room for below 2^30. A saturated sigmoid's δ of 1e-7 keeps its precision
         // this way instead of rounding to 0 LSB, which matters once deeper layers amplify it.
         // Large deltas get shift 0: plain Q16.16, saturating.
-        private void NormaliseDeltas(int layer, int count)
+        //
+        // LeastRoom finds the shift: the least room = 30 - 16 + units - BitLength(|δ|) over the
+        // non-zero deltas (at most MaxDeltaShift; StoreDeltas takes 0 for a negative one). A delta
+        // lowers it only if it has more than `allowedBits` = 14 + units - shift bits, which one
+        // shift tests; BitLength runs only then. At 0 the search can stop.
+        private int LeastRoom(int count)
         {
-            // shift = the least room = 30 - 16 + units - BitLength(|δ|) over the non-zero deltas.
-            // A delta lowers it only if it has more than `allowedBits` = 14 + units - shift bits,
-            // which one shift tests; BitLength runs only then. At 0 the search can stop.
             int shift = MaxDeltaShift;
             for (int i = 0; i < count && shift > 0; i++)
             {
@@ -997,11 +1043,38 @@ namespace NanoBackprop
                 }
             }
 
+            return shift;
+        }
+
+        // Stores the layer's deltas with the shift LeastRoom found (0 if it was negative).
+        private void StoreDeltas(int layer, int count, int shift)
+        {
             shift = shift < 0 ? 0 : shift;
+            // Q16.Saturate(ScaleDown(δ, units - 16 - shift)), written out (once per neuron).
             int[] layerDeltas = deltas[layer];
             for (int i = 0; i < count; i++)
             {
-                layerDeltas[i] = Q16.Saturate(ScaleDown(exactDeltas[i], exactDeltaUnits[i] - Q16.FractionalBits - shift));
+                long value = exactDeltas[i];
+                int down = exactDeltaUnits[i] - Q16.FractionalBits - shift;
+                if (down > 62)
+                {
+                    value = 0;
+                }
+                else if (down > 0)
+                {
+                    value = (value + (1L << (down - 1)) + (value >> 63)) >> down;
+                }
+                else
+                {
+                    value <<= -down;
+                }
+
+                if ((ulong)(value - int.MinValue) > uint.MaxValue)
+                {
+                    value = value > 0 ? int.MaxValue : int.MinValue;
+                }
+
+                layerDeltas[i] = (int)value;
             }
 
             deltaShifts[layer] = shift;
@@ -1042,7 +1115,7 @@ namespace NanoBackprop
                 for (int i = 0; i < fanIn; i++)
                 {
                     // Q16.Add(g, Q16.Saturate(Q16.RoundShift(δ·a, 16 + shift))), inlined: the same
-                    // branch-free rounding as UpdateRowPlain, then the two saturations in order.
+                    // branch-free rounding as UpdateLayerPlain, then the two saturations in order.
                     long product = wideDelta * layerInput[i];
                     long gradient = (product + half + (product >> 63)) >> gradientShift;
                     if ((ulong)(gradient - int.MinValue) > uint.MaxValue)
@@ -1105,35 +1178,6 @@ namespace NanoBackprop
                 {
                     layerBiases[j] = UpdateBias(layerBiases[j], RoundStep(exactRateTimesDelta, Q16.FractionalBits + shift), biasVelocitiesOfLayer, j);
                 }
-            }
-        }
-
-        // w -= round(lr·δ·a) for one neuron's row, clamped to ±MaxWeight: UpdateWeight's
-        // no-momentum branch with RoundStep's round-to-nearest, for the whole row in one loop.
-        // (x + half + (x >> 63)) >> n rounds half away from zero like Q16.RoundShift (the -1 for
-        // a negative x turns floor into the mirror image), without a branch on the sign.
-        private void UpdateRowPlain(int[] layerWeights, int row, int[] layerInput, int scaledDelta)
-        {
-            const long Half = 1L << (ScaledDeltaFractionalBits - 1);
-            long wideScaledDelta = scaledDelta;
-            int saturations = 0;
-            int end = row + layerInput.Length;
-            for (int k = row, i = 0; k < end; k++, i++)
-            {
-                long exactStep = wideScaledDelta * layerInput[i];
-                long updated = layerWeights[k] - ((exactStep + Half + (exactStep >> 63)) >> ScaledDeltaFractionalBits);
-                if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight)
-                {
-                    updated = updated > 0 ? MaxWeight : -MaxWeight;
-                    saturations++;
-                }
-
-                layerWeights[k] = (int)updated;
-            }
-
-            if (saturations != 0)
-            {
-                CountSaturations(saturations);
             }
         }
 

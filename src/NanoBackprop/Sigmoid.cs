@@ -90,8 +90,11 @@ namespace NanoBackprop
                 return ExpNegativeQ30(magnitude);
             }
 
-            long sigmoid = Q16.RoundShift(Interpolate(magnitude), InterpolationBits - DerivativeBits);
-            return (int)Q16.RoundShift(sigmoid * ((1L << DerivativeBits) - sigmoid), DerivativeBits);
+            // Both roundings are Q16.RoundShift's, written out with constant shifts: this runs once
+            // per neuron in every Learn, and the interpreter pays a frame per call. The values are
+            // non-negative, so no sign correction is needed.
+            long sigmoid = (Interpolate(magnitude) + (1L << (InterpolationBits - DerivativeBits - 1))) >> (InterpolationBits - DerivativeBits);
+            return (int)((sigmoid * ((1L << DerivativeBits) - sigmoid) + (1L << (DerivativeBits - 1))) >> DerivativeBits);
         }
 
         /// <summary>

@@ -7,17 +7,26 @@ namespace NanoBackprop.Benchmarks
     /// <summary>The `ram` and `il` reports (plain text, Markdown tables), outside BenchmarkDotNet.</summary>
     public static class Reports
     {
-        /// <summary>The loops whose IL per iteration the `il` report counts: (method, what it does).</summary>
-        public static readonly (string Method, string Role)[] InnerLoops =
+        /// <summary>
+        /// The loops whose IL per iteration the `il` report counts: (Network method, which of its
+        /// innermost loops in IL order, what one iteration does).
+        /// </summary>
+        public static readonly (string Method, int Loop, string Role)[] InnerLoops =
         {
-            ("ForwardUnchecked", "Forward: one multiply-accumulate of a weighted sum (per weight)"),
-            ("UpdateRowAndPropagate", "Learn, plain SGD, layers after the first: one weight's update fused with its term of the delta sum (per weight)"),
-            ("UpdateRowPlain", "Learn, plain SGD, first layer: one weight's update (per weight)"),
-            ("UpdateRowMomentum", "Learn with momentum: one weight's update (per weight)"),
-            ("UpdateRowStochastic", "Learn with stochastic rounding: one weight's update (per weight)"),
-            ("PropagateDeltas", "Learn/Backward: one term of a delta's sum over the fan-out (per weight)"),
-            ("AccumulateGradients", "Backward: one weight's gradient (per weight)"),
+            ("ForwardUnchecked", 0, "Forward: one multiply-accumulate of a weighted sum (per weight)"),
+            ("UpdateLayerPlain", 0, "Learn, plain SGD, layers after the first: one weight's update fused with its term of the delta sum (per weight)"),
+            ("UpdateLayerPlain", 1, "Learn, plain SGD, first layer: one weight's update (per weight)"),
+            ("UpdateRowMomentum", 0, "Learn with momentum: one weight's update (per weight)"),
+            ("UpdateRowStochastic", 0, "Learn with stochastic rounding: one weight's update (per weight)"),
+            ("PropagateDeltas", 0, "Learn/Backward: one term of a delta's sum over the fan-out (per weight)"),
+            ("AccumulateGradients", 0, "Backward: one weight's gradient (per weight)"),
         };
+
+        /// <summary>The later layers' fused loop of a plain-SGD Learn, as (method, loop).</summary>
+        public static readonly (string Method, int Loop) FusedLoop = ("UpdateLayerPlain", 0);
+
+        /// <summary>The first layer's loop of a plain-SGD Learn, as (method, loop).</summary>
+        public static readonly (string Method, int Loop) FirstLayerLoop = ("UpdateLayerPlain", 1);
 
         /// <summary>Network.RamBytes for each topology and option set, as Markdown.</summary>
         public static string RamTable()
@@ -113,12 +122,12 @@ namespace NanoBackprop.Benchmarks
             var summary = new StringBuilder();
             summary.AppendLine("| method | inner loop | IL in the loop (body start to back-branch) | calls in the loop | IL executed per iteration with the calls' own IL: plain SGD | momentum | stochastic rounding |");
             summary.AppendLine("|---|---|---:|---|---:|---:|---:|");
-            foreach ((string method, string role) in InnerLoops)
+            foreach ((string method, int loopIndex, string role) in InnerLoops)
             {
                 MethodDefinitionHandle handle = inspector.FindMethod("NanoBackprop.Network", method);
                 List<IlInstruction> body = inspector.Decode(handle);
                 List<IlLoop> innermost = IlInspector.InnermostLoops(body);
-                foreach (IlLoop loop in innermost)
+                foreach (IlLoop loop in new[] { innermost[loopIndex] })
                 {
                     var callees = new List<string>();
                     for (int k = loop.First; k <= loop.Last; k++)
@@ -148,7 +157,7 @@ namespace NanoBackprop.Benchmarks
             // The methods those loops call, with their own IL.
             var listed = new HashSet<string>();
             var calleeText = new StringBuilder();
-            foreach ((string method, _) in InnerLoops)
+            foreach (string method in InnerLoops.Select(entry => entry.Method).Distinct())
             {
                 List<IlInstruction> body = inspector.Decode(inspector.FindMethod("NanoBackprop.Network", method));
                 foreach (IlLoop loop in IlInspector.InnermostLoops(body))
@@ -199,9 +208,9 @@ namespace NanoBackprop.Benchmarks
         /// </summary>
         public static string LearnForwardIlTable(IlInspector inspector)
         {
-            int forward = UsualPath(inspector, "ForwardUnchecked");
-            int firstLayer = UsualPath(inspector, "UpdateRowPlain");
-            int laterLayers = UsualPath(inspector, "UpdateRowAndPropagate");
+            int forward = UsualPath(inspector, "ForwardUnchecked", 0);
+            int firstLayer = UsualPath(inspector, FirstLayerLoop.Method, FirstLayerLoop.Loop);
+            int laterLayers = UsualPath(inspector, FusedLoop.Method, FusedLoop.Loop);
             var text = new StringBuilder();
             text.AppendLine($"Plain-SGD Learn against Forward, inner loops only: Forward {forward} IL per weight; Learn adds {firstLayer} (first layer) or {laterLayers} (later layers, update and propagation fused).");
             text.AppendLine();
@@ -244,13 +253,13 @@ namespace NanoBackprop.Benchmarks
         }
 
         /// <summary>
-        /// The IL one iteration of a Network method's innermost loop executes on its usual path
-        /// (no weight saturating, which is the shortest), plain-SGD configuration.
+        /// The IL one iteration of one of a Network method's innermost loops (in IL order) executes
+        /// on its usual path (no weight saturating, which is the shortest), plain-SGD configuration.
         /// </summary>
-        public static int UsualPath(IlInspector inspector, string method)
+        public static int UsualPath(IlInspector inspector, string method, int loopIndex)
         {
             List<IlInstruction> body = inspector.Decode(inspector.FindMethod("NanoBackprop.Network", method));
-            IlLoop loop = IlInspector.InnermostLoops(body).Single();
+            IlLoop loop = IlInspector.InnermostLoops(body)[loopIndex];
             (int Min, int Max)? range = inspector.PathRange(body, loop.First, loop.Last, Configurations[0]);
             if (range == null)
             {
