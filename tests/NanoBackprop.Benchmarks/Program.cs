@@ -3,7 +3,8 @@ using NanoBackprop.Benchmarks;
 
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- ram    the RAM table
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- il     the inner loops' IL
-// dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- il-count IL executed per whole call (instrumented copy)
+// dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- il-count [dll] IL executed per whole call (instrumented copy)
+// dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- hash   a fingerprint of training's bits (compare before and after a change)
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- ratios the same operations, interleaved (a cross-check)
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- stream Occupancy replay rows/s and model save/load time
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- --filter '*'   the benchmarks
@@ -19,9 +20,16 @@ if (args.Length == 1 && args[0] == "il")
     return 0;
 }
 
-if (args.Length == 1 && args[0] == "il-count")
+if (args.Length >= 1 && args.Length <= 2 && args[0] == "il-count")
 {
-    Console.Write(ExecutedIlReport.Run(typeof(NanoBackprop.Network).Assembly.Location));
+    // An optional path counts another build of NanoBackprop.dll (e.g. an earlier commit's).
+    Console.Write(ExecutedIlReport.Run(args.Length == 2 ? Path.GetFullPath(args[1]) : typeof(NanoBackprop.Network).Assembly.Location));
+    return 0;
+}
+
+if (args.Length == 1 && args[0] == "hash")
+{
+    Console.WriteLine(BitIdentity.Run());
     return 0;
 }
 

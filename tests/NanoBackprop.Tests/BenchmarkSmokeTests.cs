@@ -237,6 +237,15 @@ public sealed class BenchmarkSmokeTests
     }
 
     [TestMethod]
+    public void TrainingBitsMatchTheFingerprintOfEveryEarlierOptimisation()
+    {
+        // docs/PERFORMANCE.md: the same line at commit 93bbc5d (before the second round of speed
+        // work) and after it. A change that alters any weight, bias, loss or saturation count of
+        // the 200 networks changes the hash; a deliberate change of the numerics updates it here.
+        Assert.AreEqual("hash 7503F2F0C6436140 over 200 networks, 3,067,373 weight saturations", BitIdentity.Run());
+    }
+
+    [TestMethod]
     public void RamReportMatchesRamBytesAndTheOptionsCostFourBytesPerParameter()
     {
         string table = Reports.RamTable();
