@@ -3,32 +3,32 @@ namespace NanoBackprop
     /// <summary>Integer helpers that replace System.Math, which runs in single precision on ESP32.</summary>
     public static class IntegerMath
     {
-        /// <summary>⌊√value⌋ for any 64-bit unsigned value, by the bit-by-bit method (exact).</summary>
+        /// <summary>⌊√value⌋ for any 64-bit unsigned value, exact.</summary>
+        /// <remarks>
+        /// Integer Newton iteration x ← (x + value/x)/2 from 2^⌈bits/2⌉, a power of two at or above
+        /// the root: the iterates fall until the first one that does not, which is ⌊√value⌋. About
+        /// five iterations for a 64-bit value, against 32 steps of the bit-by-bit method; the input
+        /// scaler takes one root per feature every time it standardises a reading.
+        /// </remarks>
         public static ulong Sqrt(ulong value)
         {
-            ulong root = 0;
-            ulong bit = 1UL << 62;
-            while (bit > value)
+            if (value < 2)
             {
-                bit >>= 2;
+                return value;
             }
 
-            while (bit != 0)
+            ulong root = 1UL << ((BitLength(value) + 1) >> 1);
+            while (true)
             {
-                if (value >= root + bit)
+                // root ≤ 2^32 and value/root < 2^33 here, so the sum cannot overflow.
+                ulong next = (root + value / root) >> 1;
+                if (next >= root)
                 {
-                    value -= root + bit;
-                    root = (root >> 1) + bit;
-                }
-                else
-                {
-                    root >>= 1;
+                    return root;
                 }
 
-                bit >>= 2;
+                root = next;
             }
-
-            return root;
         }
 
         /// <summary>

@@ -332,6 +332,60 @@ namespace NanoBackprop.Benchmarks
             };
         }
 
+        /// <summary>Occupancy rows the replay count averages over (after as many rows of warm-up).</summary>
+        public const int ReplayRows = 1000;
+
+        /// <summary>
+        /// IL per Occupancy row of the learner's replay (5-8-1 with the learner's defaults, as the
+        /// `stream` report and the board app run it): OnlineLearner.Predict then OnlineLearner.Learn,
+        /// averaged over rows 1,000 to 1,999 of the embedded data, and what the learner's input
+        /// scaler takes of it. Returns (IL per row, of which InputScaler's own, of which
+        /// IntegerMath.Sqrt's, of which Network's).
+        /// </summary>
+        public static (double Row, double Scaler, double SquareRoot, double Network) MeasureReplay(ExecutedIlCounter counter, int[][] readings, int[] labels)
+        {
+            Type network = counter.GetType("NanoBackprop.Network");
+            Type learnerType = counter.GetType("NanoBackprop.OnlineLearner");
+            object sigmoid = Enum.ToObject(counter.GetType("NanoBackprop.Activation"), (int)Activation.Sigmoid);
+            object created = Activator.CreateInstance(network, new[] { 5, 8, 1 }, sigmoid, sigmoid, Enum.ToObject(counter.GetType("NanoBackprop.Loss"), (int)Loss.BinaryCrossEntropy), 0, Enum.ToObject(counter.GetType("NanoBackprop.NetworkOptions"), 0))!;
+            object options = Activator.CreateInstance(counter.GetType("NanoBackprop.LearnerOptions"))!;
+            object learner = Activator.CreateInstance(learnerType, created, options)!;
+            MethodInfo predict = learnerType.GetMethod("Predict")!;
+            MethodInfo learn = learnerType.GetMethod("Learn")!;
+            int[] target = new int[1];
+            void Row(int row)
+            {
+                predict.Invoke(learner, new object[] { readings[row] });
+                target[0] = labels[row] == 1 ? Q16.One : 0;
+                learn.Invoke(learner, new object[] { readings[row], target });
+            }
+
+            for (int row = 0; row < ReplayRows; row++)
+            {
+                Row(row);
+            }
+
+            counter.Reset();
+            for (int row = ReplayRows; row < 2 * ReplayRows; row++)
+            {
+                Row(row);
+            }
+
+            double scaler = 0;
+            double squareRoot = 0;
+            double networkIl = 0;
+            for (int m = 0; m < counter.MethodNames.Length; m++)
+            {
+                string name = counter.MethodNames[m];
+                double perRow = (double)counter.ExecutedByMethod[m] / ReplayRows;
+                scaler += name.StartsWith("InputScaler.", StringComparison.Ordinal) ? perRow : 0;
+                squareRoot += name == "IntegerMath.Sqrt" ? perRow : 0;
+                networkIl += name.StartsWith("Network.", StringComparison.Ordinal) ? perRow : 0;
+            }
+
+            return ((double)counter.Executed / ReplayRows, scaler, squareRoot, networkIl);
+        }
+
         /// <summary>The report, as Markdown.</summary>
         public static string Run(string assemblyPath)
         {
@@ -359,6 +413,10 @@ namespace NanoBackprop.Benchmarks
                 text.AppendLine($"| {topology} | {F(counts.Forward)} | {F(counts.ForwardBackward)} | {F(counts.Learn)} | {R(counts.Learn / counts.Forward)} | {F(counts.LearnMomentum)} | {R(counts.LearnMomentum / counts.Forward)} | {F(counts.LearnStochastic)} | {R(counts.LearnStochastic / counts.Forward)} | {(counts.SameBitsAsTheLibrary ? "yes" : "NO")} |");
             }
 
+            var data = NanoBackprop.Cli.OccupancyData.LoadEmbedded();
+            (double row, double scaler, double squareRoot, double networkIl) = MeasureReplay(counter, data.Readings, data.Labels);
+            text.AppendLine();
+            text.AppendLine($"Occupancy replay (OnlineLearner.Predict then Learn, 5-8-1, the learner's defaults), rows {F(ReplayRows)}–{F(2 * ReplayRows - 1)}: {F(row)} IL per row, of which InputScaler's own methods {F(scaler)}, IntegerMath.Sqrt {F(squareRoot)} (the scaler's square roots), Network's methods {F(networkIl)} (own instructions, callees such as σ not included).");
             text.Append(breakdowns);
             return text.ToString();
         }

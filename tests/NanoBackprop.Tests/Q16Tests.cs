@@ -206,5 +206,20 @@ public sealed class Q16Tests
                 Assert.AreEqual(r - 1, IntegerMath.Sqrt(r * r - 1));
             }
         }
+
+        // Every value up to 2^16, then random values of every bit length: r² ≤ v < (r + 1)².
+        for (ulong value = 0; value <= 65536; value++)
+        {
+            ulong root = IntegerMath.Sqrt(value);
+            Assert.IsTrue(root * root <= value && (root + 1) * (root + 1) > value, $"Sqrt({value}) = {root}");
+        }
+
+        var random = new Random(2026);
+        for (int n = 0; n < 20_000; n++)
+        {
+            ulong value = (((ulong)random.NextInt64() << 1) | (uint)random.Next(2)) >> random.Next(64);
+            UInt128 root = IntegerMath.Sqrt(value);
+            Assert.IsTrue(root * root <= value && (root + 1) * (root + 1) > value, $"Sqrt({value}) = {root}");
+        }
     }
 }
