@@ -98,6 +98,8 @@ namespace NanoBackprop.Benchmarks
             }
 
             text.AppendLine();
+            text.Append(ComponentTable());
+            text.AppendLine();
             text.AppendLine("What each option adds (bytes, and bytes per parameter):");
             text.AppendLine();
             text.AppendLine("| topology | GradientAccumulation adds | Momentum adds |");
@@ -107,6 +109,63 @@ namespace NanoBackprop.Benchmarks
                 int gradients = row.Bytes[1] - row.Bytes[0];
                 int momentum = row.Bytes[2] - row.Bytes[0];
                 text.AppendLine($"| {row.Topology} | {F(gradients)} ({PerParameter(gradients, row.Parameters)}) | {F(momentum)} ({PerParameter(momentum, row.Parameters)}) |");
+            }
+
+            return text.ToString();
+        }
+
+        /// <summary>
+        /// Each component's bytes, one column each, for a network with both options inside an
+        /// OnlineLearner with the divergence guard (the board app's learner): each private array
+        /// of Network and OnlineLearner measured with the CLI's nanoCLR heap walker
+        /// (<see cref="NanoBackprop.Cli.NanoClrHeap"/>), checked to add up to RamBytes and to the
+        /// walker's total for the learner.
+        /// </summary>
+        public static string ComponentTable()
+        {
+            var text = new StringBuilder();
+            text.AppendLine("Each component (both options, in an OnlineLearner with the divergence guard; nanoCLR heap bytes, from the CLI's heap walker; in brackets bytes per weight, per bias or per parameter):");
+            text.AppendLine();
+            text.AppendLine("| topology | weights | biases | activations + pre-activations | deltas (+ exponents, exact scratch) | layer sizes + Network object | gradients | velocities | shared table | learner: snapshot (guard) | learner: input scaler | learner: object and buffers |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (string topology in TrainingWorkload.Topologies)
+            {
+                int[] sizes = TrainingWorkload.ParseTopology(topology);
+                var network = new Network(sizes, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 1, NetworkOptions.GradientAccumulation | NetworkOptions.Momentum);
+                var learner = new OnlineLearner(network, new LearnerOptions { DivergenceGuard = true });
+                int parameters = network.ParameterCount;
+                int Field(object owner, params string[] names) => names.Sum(name =>
+                {
+                    object? value = owner.GetType().GetField(name, System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(owner);
+                    return value == null ? 0 : NanoBackprop.Cli.NanoClrHeap.Bytes(value);
+                });
+
+                int weights = Field(network, "weights");
+                int biases = Field(network, "biases");
+                int activations = Field(network, "activations", "preActivations");
+                int deltas = Field(network, "deltas", "deltaShifts", "exactDeltas", "exactDeltaUnits");
+                int objectAndSizes = MemoryFootprint.ObjectBytes(MemoryFootprint.NetworkFieldCount) + Field(network, "layerSizes");
+                int gradients = Field(network, "weightGradients", "biasGradients");
+                int velocities = Field(network, "weightVelocities", "biasVelocities");
+                int table = MemoryFootprint.SharedTableBytes;
+                int snapshot = Field(learner, "snapshot");
+                int scaler = Field(learner, "scaler", "targetScaler");
+                int learnerTotal = NanoBackprop.Cli.NanoClrHeap.Bytes(learner, network);
+                int learnerRest = learnerTotal - snapshot - scaler;
+                int networkTotal = weights + biases + activations + deltas + objectAndSizes + gradients + velocities + table;
+                if (networkTotal != network.RamBytes)
+                {
+                    throw new InvalidOperationException($"{topology}: the components add up to {networkTotal}, RamBytes is {network.RamBytes}");
+                }
+
+                int weightCount = 0;
+                for (int l = 0; l < sizes.Length - 1; l++)
+                {
+                    weightCount += sizes[l] * sizes[l + 1];
+                }
+
+                string P(int bytes) => $"{F(bytes)} ({PerParameter(bytes, parameters)})";
+                text.AppendLine($"| {topology} | {F(weights)} ({PerParameter(weights, weightCount)}) | {F(biases)} ({PerParameter(biases, parameters - weightCount)}) | {F(activations)} | {F(deltas)} | {F(objectAndSizes)} | {P(gradients)} | {P(velocities)} | {F(table)} | {P(snapshot)} | {F(scaler)} | {F(learnerRest)} |");
             }
 
             return text.ToString();

@@ -262,6 +262,9 @@ public sealed class BenchmarkSmokeTests
         TestContext.WriteLine(table);
         // docs/ENGINE.md's figures for 5-8-1.
         StringAssert.Contains(table, "| 5-8-1 | 57 | 4,488 | 4,908 | 4,908 | 5,328 |");
+        // By component, 5-8-1: weights are an outer array of 2 references (20 + 24 -> 48 bytes)
+        // and int[40] (180) and int[8] (52 -> 60): 288; the snapshot is int[57] (248 -> 252).
+        StringAssert.Contains(table, "| 5-8-1 | 288 (6.00) | 132 (14.67) | 324 | 312 | 336 | 420 (7.37) | 420 (7.37) | 3,096 | 252 (4.42) | 204 | 432 |");
         foreach (string topology in TrainingWorkload.Topologies)
         {
             int[] sizes = TrainingWorkload.ParseTopology(topology);
