@@ -79,25 +79,6 @@ namespace NanoBackprop.Benchmarks
             }
 
             text.AppendLine();
-            text.AppendLine("Where the bytes go (MemoryFootprint), with both options (a lean network has the same columns but no gradients or velocities); the learner's rollback snapshot is one more int per parameter:");
-            text.AppendLine();
-            text.AppendLine("| topology | object | weights + biases | per-neuron buffers | gradients | velocities | shared table | snapshot (guard) |");
-            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (string topology in TrainingWorkload.Topologies)
-            {
-                int[] sizes = TrainingWorkload.ParseTopology(topology);
-                var both = new Network(sizes, Activation.Sigmoid, Activation.Sigmoid, Loss.MeanSquaredError, 1, NetworkOptions.GradientAccumulation | NetworkOptions.Momentum);
-                int total = MemoryFootprint.ObjectBytes(MemoryFootprint.NetworkFieldCount) + MemoryFootprint.ParameterBytes(both) + MemoryFootprint.NeuronBufferBytes(both)
-                    + MemoryFootprint.GradientBytes(both) + MemoryFootprint.VelocityBytes(both) + table;
-                if (total != both.RamBytes)
-                {
-                    throw new InvalidOperationException("the breakdown does not add up to RamBytes");
-                }
-
-                text.AppendLine($"| {topology} | {F(MemoryFootprint.ObjectBytes(MemoryFootprint.NetworkFieldCount))} | {F(MemoryFootprint.ParameterBytes(both))} | {F(MemoryFootprint.NeuronBufferBytes(both))} | {F(MemoryFootprint.GradientBytes(both))} | {F(MemoryFootprint.VelocityBytes(both))} | {F(table)} | {F(MemoryFootprint.ArrayBytes(both.ParameterCount, 4))} |");
-            }
-
-            text.AppendLine();
             text.Append(ComponentTable());
             text.AppendLine();
             text.AppendLine("What each option adds (bytes, and bytes per parameter):");
