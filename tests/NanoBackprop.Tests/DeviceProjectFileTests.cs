@@ -19,8 +19,9 @@ public sealed class DeviceProjectFileTests
     {
         string root = ProjectFileTests.RepositoryRoot();
         return Directory.EnumerateFiles(root, "*.nfproj", SearchOption.AllDirectories)
-            .Where(f => !f.Contains(Path.DirectorySeparatorChar + "packages" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            // Restored packages and build output (the emulator tests write throwaway projects there) are not the repository's projects.
+            .Where(f => !f.StartsWith("packages/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .ToList();
     }

@@ -20,7 +20,6 @@ internal sealed partial class NanoFrameworkGuard
     internal const string GenericType = "constructed generic type (nanoFramework 1.x has no generics)";
     internal const string GenericMethodCall = "generic method call (nanoFramework 1.x has no generics)";
     internal const string Linq = "LINQ (needs generics)";
-    internal const string SpanType = "Span<T>/ReadOnlySpan<T> (needs generics)";
     internal const string Stackalloc = "stackalloc";
     internal const string UnsafeCode = "unsafe code";
     internal const string Pointer = "pointer";
@@ -249,10 +248,6 @@ internal sealed partial class NanoFrameworkGuard
         else if (generic.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
         {
             reasons.Add(NullableValueType);
-        }
-        else if (definition is "global::System.Span<T>" or "global::System.ReadOnlySpan<T>")
-        {
-            reasons.Add(SpanType);
         }
         else
         {

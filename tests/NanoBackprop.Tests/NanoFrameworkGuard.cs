@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -13,16 +12,16 @@ internal sealed record Finding(string Path, int Line, string Reason)
 /// <summary>
 /// Keeps src/NanoBackprop inside what nanoFramework can run. The desktop build compiles the library
 /// against .NET, which has far more than nanoFramework's mscorlib, so a desktop-green change can
-/// still fail to build or run on the device. This checker binds the sources with Roslyn and reports:
+/// still fail to build or run on the device. This checker binds the sources with Roslyn against the
+/// real nanoFramework mscorlib (CoreLibrary 1.17.11) and reports:
 /// <list type="number">
-/// <item>every type or member from outside the library, including those the compiler calls
-/// implicitly, that is not in a reviewed allowlist of nanoFramework APIs
-/// (<see cref="ExternalApiUses"/>);</item>
-/// <item>language features nanoFramework lacks or that allocate behind the programmer's back
-/// (<see cref="LanguageFeatureFindings"/>);</item>
+/// <item>every compile error against that mscorlib: an API nanoFramework lacks is one;</item>
+/// <item>language features nanoFramework compiles but cannot run, or that allocate behind the
+/// programmer's back (<see cref="LanguageFeatureFindings"/>);</item>
 /// <item>floating point or System.Math in the bit-exact training path (<see cref="HotPathFindings"/>).</item>
 /// </list>
-/// The fourth rule, that the .nfproj lists every source, is
+/// The emulator tests (tests/NanoBackprop.Emulator.Tests) then run the same sources on nanoCLR. The
+/// fourth rule, that the .nfproj lists every source, is
 /// <see cref="ProjectFileTests.NfprojListsEverySourceFileAndNothingElse"/>.
 /// </summary>
 internal sealed partial class NanoFrameworkGuard
@@ -30,49 +29,32 @@ internal sealed partial class NanoFrameworkGuard
     /// <summary>Both project files pin C# 10 (ProjectFileTests checks), so the guard parses as C# 10.</summary>
     internal static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp10, DocumentationMode.Parse);
 
-    // The shared framework's own assemblies (System.Private.CoreLib and its neighbours), so that
-    // symbols bind as they do in the desktop build. The test host's other assemblies (the compiled
-    // NanoBackprop.dll among them) are left out: they would clash with the sources being checked.
-    private static readonly Lazy<ImmutableArray<MetadataReference>> DesktopRuntime = new(() =>
-    {
-        string runtimeFolder = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        string trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
-        return trusted.Split(Path.PathSeparator)
-            .Where(path => string.Equals(Path.GetDirectoryName(path), runtimeFolder, StringComparison.Ordinal))
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToImmutableArray();
-    });
+    /// <summary>The start of the reason for a compile error against nanoFramework's mscorlib.</summary>
+    internal const string DoesNotCompile = "does not compile against nanoFramework's mscorlib: ";
 
     /// <summary>Every finding of rules 1 to 3, sorted by file and line, each reported once.</summary>
     /// <param name="sources">Path (as it should appear in a finding) and text of each .cs file.</param>
-    /// <param name="allowlist">Documentation comment IDs of the nanoFramework APIs the library may use.</param>
-    public IReadOnlyList<Finding> Check(IEnumerable<(string Path, string Text)> sources, IReadOnlySet<string> allowlist)
+    /// <param name="references">nanoFramework assemblies the sources use besides mscorlib (TestFramework for the device tests).</param>
+    public IReadOnlyList<Finding> Check(IEnumerable<(string Path, string Text)> sources, params string[] references)
     {
-        CSharpCompilation library = Compile(sources);
+        CSharpCompilation library = Compile(sources, references);
         var findings = new HashSet<Finding>();
         findings.UnionWith(CompilerErrors(library));
-        foreach (ApiUse use in ExternalApiUses(library))
-        {
-            if (!allowlist.Contains(use.DocumentationId))
-            {
-                findings.Add(new Finding(use.Path, use.Line, "API outside the nanoFramework allowlist: " + use.DocumentationId + use.HowDescription));
-            }
-        }
-
         findings.UnionWith(LanguageFeatureFindings(library));
         findings.UnionWith(HotPathFindings(library));
         return findings.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Reason, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The library as one compilation against the desktop runtime, as the .csproj builds it.</summary>
-    internal static CSharpCompilation Compile(IEnumerable<(string Path, string Text)> sources)
+    /// <summary>The library as one compilation against nanoFramework's mscorlib, as the .nfproj builds it.</summary>
+    internal static CSharpCompilation Compile(IEnumerable<(string Path, string Text)> sources, params string[] references)
     {
         var trees = sources.Select(source => CSharpSyntaxTree.ParseText(source.Text, ParseOptions, source.Path)).ToList();
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
             nullableContextOptions: NullableContextOptions.Disable,
             // So that unsafe code binds and is reported by rule 2 rather than as a compiler error.
             allowUnsafe: true);
-        return CSharpCompilation.Create("NanoBackprop", trees, DesktopRuntime.Value, options);
+        var metadata = references.Prepend(NanoBackprop.Emulator.NanoFrameworkHome.MscorlibDll).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path));
+        return CSharpCompilation.Create("NanoBackprop", trees, metadata, options);
     }
 
     // A library that does not compile binds incompletely, and the other rules would then miss uses.
@@ -80,7 +62,7 @@ internal sealed partial class NanoFrameworkGuard
     {
         return library.GetDiagnostics()
             .Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error)
-            .Select(diagnostic => At(diagnostic.Location, "does not compile: " + diagnostic.Id + " " + diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+            .Select(diagnostic => At(diagnostic.Location, DoesNotCompile + diagnostic.Id + " " + diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private static Finding At(Location location, string reason)

@@ -1,0 +1,85 @@
+using NanoBackprop.Emulator;
+
+namespace NanoBackprop.Emulator.Tests;
+
+/// <summary>The emulator for these tests, found once; and the rule for when it is missing.</summary>
+internal static class Emulator
+{
+    /// <summary>Set (to anything) by .ci/run: a missing emulator then fails the tests instead of skipping them.</summary>
+    public const string RequireVariable = "NANOBACKPROP_REQUIRE_EMULATOR";
+
+    private static readonly Lazy<NanoFrameworkHome?> FoundHome = new(NanoFrameworkHome.Find);
+
+    /// <summary>Why the emulator cannot be used here, or null.</summary>
+    public static string? Unavailable => NanoFrameworkHome.WhyUnavailable(FoundHome.Value);
+
+    /// <summary>The emulator; a missing one ends the calling test as skipped (inconclusive) or, under CI, failed.</summary>
+    public static NanoFrameworkHome Home
+    {
+        get
+        {
+            string? why = Unavailable;
+            if (why != null)
+            {
+                if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(RequireVariable)))
+                {
+                    Assert.Fail(why + " (" + RequireVariable + " is set, so this is a failure)");
+                }
+
+                Assert.Inconclusive(why);
+            }
+
+            return FoundHome.Value!;
+        }
+    }
+
+    /// <summary>The checkout's root (the folder with nanoBackprop.sln).</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>A fresh folder for one build under the test run's output.</summary>
+    public static string NewBuildFolder(string name)
+    {
+        string parent = Path.Combine(AppContext.BaseDirectory, "nanoframework-build");
+        string folder = Path.Combine(parent, name + "-" + Environment.ProcessId);
+        if (Directory.Exists(parent))
+        {
+            // Builds of test processes that have ended (discovery and execution are separate processes).
+            foreach (string old in Directory.GetDirectories(parent, name + "-*"))
+            {
+                if (old == folder || !int.TryParse(old.Substring(old.LastIndexOf('-') + 1), out int pid) || !IsRunning(pid))
+                {
+                    Directory.Delete(old, recursive: true);
+                }
+            }
+        }
+
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder != null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "nanoBackprop.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("nanoBackprop.sln not found above " + AppContext.BaseDirectory);
+    }
+}
