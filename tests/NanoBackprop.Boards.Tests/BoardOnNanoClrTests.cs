@@ -67,10 +67,16 @@ namespace NanoBackprop.Boards.Tests
             Assert.IsGreaterThan(400, hardware.Slot(1).Length);
         }
 
-        private static NanoFrameworkHome RequireEmulator()
+        /// <summary>The emulator folder; the test is skipped (failed when NANOBACKPROP_REQUIRE_EMULATOR is set) without it.</summary>
+        internal static NanoFrameworkHome RequireEmulator(bool requireBoardLibraries = false)
         {
             NanoFrameworkHome home = NanoFrameworkHome.Find();
             string why = NanoFrameworkHome.WhyUnavailable(home);
+            if (why == null && requireBoardLibraries && !Directory.Exists(home.BoardLibraries))
+            {
+                why = home.BoardLibraries + " is missing: it holds the hardware libraries (GPIO, ADC, I2C, BME280, ESP32) the board apps compile against";
+            }
+
             if (why != null)
             {
                 if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NANOBACKPROP_REQUIRE_EMULATOR")))
@@ -124,7 +130,8 @@ namespace NanoBackprop.Boards.Tests
             return folder;
         }
 
-        private static string RepositoryRoot()
+        /// <summary>The checkout's root (the folder with nanoBackprop.sln).</summary>
+        internal static string RepositoryRoot()
         {
             for (DirectoryInfo folder = new DirectoryInfo(AppContext.BaseDirectory); folder != null; folder = folder.Parent)
             {
