@@ -21,7 +21,7 @@ public static class Program
                  {
                      DemoCommand.Create(cli), SeedsCommand(cli), TrainCommand.Create(cli), EvalCommand.Create(cli), ReplayCommand.Create(cli),
                      ExportCommand.Create(cli), InspectCommand.Create(cli), GradcheckCommand(cli), OccupancyCommand(cli), SoakCommand(cli), XorSweepCommand(cli),
-                     RamBudgetCommand(cli),
+                     RamBudgetCommand(cli), NanoFrameworkBuildCommands.Package(cli), NanoFrameworkBuildCommands.DeploySet(cli),
                  })
         {
             root.Subcommands.Add(command);
