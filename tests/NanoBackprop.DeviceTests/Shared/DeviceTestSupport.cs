@@ -51,6 +51,98 @@ namespace NanoBackprop.DeviceTests
 
             return hash;
         }
+
+        /// <summary>Fingerprint of the values in <paramref name="values"/>.</summary>
+        public static uint ArrayFingerprint(int[] values)
+        {
+            uint hash = EmptyFingerprint;
+            for (int k = 0; k < values.Length; k++)
+            {
+                hash = Fingerprint(hash, values[k]);
+            }
+
+            return hash;
+        }
+
+        /// <summary>
+        /// Fingerprint of every momentum velocity (weights layer by layer, then biases), read from
+        /// the learner's model blob, whose layout ModelBlob documents: the network section starts
+        /// after 8 + 2·layers + 10 header bytes with 21 bytes of scalars, then the weights and biases,
+        /// the accumulated gradients (with GradientAccumulation) and the velocities (with Momentum),
+        /// 4 bytes each. The network has no public view of its velocities. The fingerprint of no
+        /// velocities (a network without Momentum) is <see cref="EmptyFingerprint"/>.
+        /// </summary>
+        public static uint VelocityFingerprint(OnlineLearner learner)
+        {
+            Network network = learner.Network;
+            if ((network.Options & NetworkOptions.Momentum) == 0)
+            {
+                return EmptyFingerprint;
+            }
+
+            byte[] blob = WriteBlob(learner);
+            int parameters = network.ParameterCount;
+            int offset = NetworkSectionOffset(network) + 21 + 4 * parameters;
+            if ((network.Options & NetworkOptions.GradientAccumulation) != 0)
+            {
+                offset += 4 * parameters;
+            }
+
+            uint hash = EmptyFingerprint;
+            for (int k = 0; k < parameters; k++)
+            {
+                hash = Fingerprint(hash, ReadInt32(blob, offset + 4 * k));
+            }
+
+            return hash;
+        }
+
+        /// <summary>The state of the network's xorshift PRNG (stochastic rounding draws from it), from the model blob.</summary>
+        public static uint RandomState(OnlineLearner learner)
+        {
+            return (uint)ReadInt32(WriteBlob(learner), NetworkSectionOffset(learner.Network) + 9);
+        }
+
+        /// <summary>Fingerprint of the learner's whole model blob: every stored bit, scalers and PRNG included.</summary>
+        public static uint LearnerFingerprint(OnlineLearner learner)
+        {
+            return ModelBlobRoundTripTests.BlobFingerprint(WriteBlob(learner));
+        }
+
+        /// <summary>The learner's model blob.</summary>
+        public static byte[] WriteBlob(OnlineLearner learner)
+        {
+            byte[] blob = new byte[ModelBlob.SizeOf(learner)];
+            ModelBlob.Write(learner, blob, 0);
+            return blob;
+        }
+
+        /// <summary>A little-endian 32-bit value of a blob.</summary>
+        public static int ReadInt32(byte[] blob, int offset)
+        {
+            return blob[offset] | (blob[offset + 1] << 8) | (blob[offset + 2] << 16) | (blob[offset + 3] << 24);
+        }
+
+        /// <summary>Writes a little-endian 32-bit value into a blob.</summary>
+        public static void WriteInt32(byte[] blob, int offset, int value)
+        {
+            blob[offset] = (byte)value;
+            blob[offset + 1] = (byte)(value >> 8);
+            blob[offset + 2] = (byte)(value >> 16);
+            blob[offset + 3] = (byte)(value >> 24);
+        }
+
+        /// <summary>Where the network section of a model blob starts: after "NBPM", version, format, layer sizes and options.</summary>
+        public static int NetworkSectionOffset(Network network)
+        {
+            return 8 + 2 * network.LayerCount + 10;
+        }
+
+        /// <summary>Whether <paramref name="text"/> contains <paramref name="fragment"/>.</summary>
+        public static bool Contains(string text, string fragment)
+        {
+            return text != null && text.IndexOf(fragment) >= 0;
+        }
     }
 
     /// <summary>Two slots of storage in RAM: what a board's flash files are to PowerSafeModelStore.</summary>
