@@ -139,4 +139,45 @@ public sealed class BoardPackageSetTests
             "nanoFramework.System.Text 1.3.42.0: needed by System.IO.FileSystem, System.IO.Streams, but neither packages.config nor the .nfproj lists it",
         }, problems.ToArray(), string.Join("\n", problems));
     }
+
+    /// <summary>
+    /// The hardware layer's files that the desktop tests compile (NanoBackprop.Boards.Tests.csproj
+    /// lists them) need no driver: with the shared app, they compile for nanoFramework (C# 10) against
+    /// mscorlib, System.IO.Streams and the library alone, without any hardware library.
+    /// </summary>
+    [TestMethod]
+    public void TheDriverFreeHardwareFilesCompileWithoutTheHardwareLibraries()
+    {
+        BoardPackageSet checker = Shared();
+        string root = ProjectFileTests.RepositoryRoot();
+        var testProject = System.Xml.Linq.XDocument.Load(Path.Combine(root, "tests", "NanoBackprop.Boards.Tests", "NanoBackprop.Boards.Tests.csproj"));
+        string[] driverFree = testProject.Descendants().Where(e => e.Name.LocalName == "Compile")
+            .Select(e => e.Attribute("Include")!.Value.Replace('\\', '/'))
+            .Where(item => item.StartsWith("../../boards/common/Device/", StringComparison.Ordinal))
+            .Select(item => item["../../".Length..])
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        CollectionAssert.AreEqual(new[]
+        {
+            "boards/common/Device/BoardPins.cs", "boards/common/Device/ModelFileSlots.cs",
+            "boards/common/Device/SampleSchedule.cs", "boards/common/Device/SensorUnits.cs",
+        }, driverFree);
+
+        string[] app = Directory.EnumerateFiles(Path.Combine(root, "boards", "common", "App"), "*.cs")
+            .Select(f => "boards/common/App/" + Path.GetFileName(f)).ToArray();
+        var project = new BoardProject("driver-free hardware layer", root, "DriverFree", false, new Dictionary<string, string>(),
+            Array.Empty<NfprojReference>(), app.Concat(driverFree).ToList(), Array.Empty<string>());
+        var (library, libraryErrors) = checker.Library;
+        Assert.AreEqual(string.Empty, libraryErrors);
+        var references = new[]
+        {
+            checker.Resolve("nanoFramework.CoreLibrary", "1.17.11", "mscorlib.dll")!,
+            checker.Resolve("nanoFramework.System.IO.Streams", "1.1.96", "System.IO.Streams.dll")!,
+        }.Select(path => (Microsoft.CodeAnalysis.MetadataReference)Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(path))
+            .Append(Microsoft.CodeAnalysis.MetadataReference.CreateFromImage(library));
+        var (image, errors) = BoardPackageSet.Emit(project, references);
+        Assert.AreEqual(string.Empty, errors);
+        CollectionAssert.AreEquivalent(new[] { "mscorlib", "System.IO.Streams", "NanoBackprop" },
+            AssemblyFacts.Read(image).References.Select(r => r.Name).ToArray());
+    }
 }
