@@ -180,4 +180,21 @@ public sealed class BoardPackageSetTests
         CollectionAssert.AreEquivalent(new[] { "mscorlib", "System.IO.Streams", "NanoBackprop" },
             AssemblyFacts.Read(image).References.Select(r => r.Name).ToArray());
     }
+
+    /// <summary>Each board README's package table is its packages.config, row for row.</summary>
+    [TestMethod]
+    public void EachBoardReadmeListsItsPinnedPackages()
+    {
+        var row = new System.Text.RegularExpressions.Regex(@"^\| `([\w.]+)` \| (\d+\.\d+\.\d+) \|$");
+        foreach (string folder in BoardProject.BoardFolders())
+        {
+            BoardProject board = BoardProject.Load(folder);
+            string[] listed = File.ReadAllLines(Path.Combine(board.Directory, "README.md"))
+                .Select(line => row.Match(line))
+                .Where(match => match.Success)
+                .Select(match => match.Groups[1].Value + " " + match.Groups[2].Value)
+                .ToArray();
+            CollectionAssert.AreEqual(board.Pins.Select(pin => pin.Key + " " + pin.Value).ToArray(), listed, folder + ": the README's package table is packages.config");
+        }
+    }
 }
