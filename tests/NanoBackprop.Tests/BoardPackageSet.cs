@@ -256,7 +256,7 @@ internal sealed class BoardPackageSet
         return Emit(library, references);
     }
 
-    /// <summary>Compiles <paramref name="project"/>'s sources against <paramref name="references"/>; the image, or the errors.</summary>
+    /// <summary>Compiles <paramref name="project"/>'s sources against <paramref name="references"/>: the image, or every error and warning (a board app compiles clean).</summary>
     internal static (byte[] Image, string Errors) Emit(BoardProject project, IEnumerable<MetadataReference> references)
     {
         var trees = project.CompileItems.Select(item =>
