@@ -180,7 +180,7 @@ public sealed class DeviceProjectFileTests
             }
 
             Assert.AreEqual(library, pinned["nanoFramework.CoreLibrary"], folder + ": one CoreLibrary with the library");
-            Assert.AreEqual("1.2.1016", pinned["nanoFramework.Iot.Device.Bmxx80"]);
+            Assert.AreEqual("1.2.846", pinned["nanoFramework.Iot.Device.Bmxx80"], folder + ": the build whose dependencies are the pinned WeatherHelper, BinaryPrimitives/Model and UnitsNet");
         }
     }
 

@@ -40,7 +40,8 @@ public sealed class NanoFrameworkGuardTests
     /// The board app's logic (boards/common/App: SensorNode and its interfaces) runs on the ESP32s
     /// and in the desktop emulator, so it must stay inside nanoFramework like the library: checked
     /// with the library, every rule. The hardware layer (boards/common/Device
-    /// and each board's Program.cs) is device-only and not compiled here.
+    /// and each board's Program.cs) is not checked here: BoardPackageSetTests compiles it against
+    /// nanoFramework's own mscorlib and hardware libraries.
     /// </summary>
     [TestMethod]
     public void BoardAppSourcesUseOnlyNanoFrameworkApisAndFeatures()

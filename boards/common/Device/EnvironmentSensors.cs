@@ -34,7 +34,7 @@ namespace NanoBackprop.Boards.Esp32
         /// <inheritdoc />
         public int FeatureCount
         {
-            get { return 3; }
+            get { return SensorUnits.FeatureCount; }
         }
 
         /// <inheritdoc />
@@ -46,15 +46,7 @@ namespace NanoBackprop.Boards.Esp32
                 return false;
             }
 
-            reading[0] = Round(result.Temperature.DegreesCelsius * 100);
-            reading[1] = Round(result.Humidity.Percent * 100);
-            reading[2] = light.ReadValue();
-            return true;
-        }
-
-        private static int Round(double value)
-        {
-            return (int)(value >= 0 ? value + 0.5 : value - 0.5);
+            return SensorUnits.TryFillReading(reading, result.Temperature.DegreesCelsius, result.Humidity.Percent, light.ReadValue());
         }
     }
 }

@@ -1,0 +1,90 @@
+using System;
+
+namespace NanoBackprop.Boards.Esp32
+{
+    /// <summary>
+    /// The node's three features in integer units: temperature in centi-°C and relative humidity in
+    /// centi-%RH (the BME280 driver's doubles × 100, rounded half away from zero), and light as raw
+    /// ADC counts. Driver-free: compiled by the board apps and by the desktop tests.
+    /// </summary>
+    public static class SensorUnits
+    {
+        /// <summary>Features in a reading.</summary>
+        public const int FeatureCount = 3;
+
+        /// <summary>Index of the temperature, centi-°C (21.25 °C is 2125).</summary>
+        public const int TemperatureFeature = 0;
+
+        /// <summary>Index of the relative humidity, centi-%RH (45.5 %RH is 4550).</summary>
+        public const int HumidityFeature = 1;
+
+        /// <summary>Index of the light, ADC counts as read (0 to 4095 on the ESP32's 12-bit ADC).</summary>
+        public const int LightFeature = 2;
+
+        /// <summary>
+        /// <paramref name="value"/> × 100, rounded half away from zero (12.5 hundredths → 13,
+        /// −12.5 → −13) and saturated to the int range. The rounding is of the double product, so
+        /// 1.005, whose product is 100.49999999999999, gives 100. False (and 0) for NaN.
+        /// </summary>
+        public static bool TryHundredths(double value, out int hundredths)
+        {
+            if (double.IsNaN(value))
+            {
+                hundredths = 0;
+                return false;
+            }
+
+            double scaled = value * 100;
+            if (scaled >= int.MaxValue)
+            {
+                hundredths = int.MaxValue;
+            }
+            else if (scaled <= int.MinValue)
+            {
+                hundredths = int.MinValue;
+            }
+            else
+            {
+                // Within (int.MinValue, int.MaxValue) the rounded value truncates into int's range.
+                hundredths = (int)(scaled >= 0 ? scaled + 0.5 : scaled - 0.5);
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Fills <paramref name="reading"/> with one reading in the node's units. Returns false, with
+        /// <paramref name="reading"/> unchanged, when the temperature or humidity is NaN.
+        /// </summary>
+        /// <param name="reading">The node's reading, <see cref="FeatureCount"/> values.</param>
+        /// <param name="degreesCelsius">BME280 temperature, °C.</param>
+        /// <param name="percentRelativeHumidity">BME280 relative humidity, %RH.</param>
+        /// <param name="lightCounts">The photoresistor divider's ADC counts.</param>
+        /// <exception cref="ArgumentNullException"><paramref name="reading"/> is null.</exception>
+        /// <exception cref="ArgumentException"><paramref name="reading"/> does not hold <see cref="FeatureCount"/> values.</exception>
+        public static bool TryFillReading(int[] reading, double degreesCelsius, double percentRelativeHumidity, int lightCounts)
+        {
+            if (reading == null)
+            {
+                throw new ArgumentNullException("reading", "SensorUnits: reading is null.");
+            }
+
+            if (reading.Length != FeatureCount)
+            {
+                throw new ArgumentException("SensorUnits: reading holds " + reading.Length + " values; it must hold " + FeatureCount + ".", "reading");
+            }
+
+            int temperature;
+            int humidity;
+            if (!TryHundredths(degreesCelsius, out temperature) || !TryHundredths(percentRelativeHumidity, out humidity))
+            {
+                return false;
+            }
+
+            reading[TemperatureFeature] = temperature;
+            reading[HumidityFeature] = humidity;
+            reading[LightFeature] = lightCounts;
+            return true;
+        }
+    }
+}
