@@ -9,32 +9,33 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace NanoBackprop.Tests;
 
 /// <summary>
-/// Where the nanoFramework tools and the board libraries are: the folder NANOFRAMEWORK_HOME names,
-/// else ../shared/nanoframework beside the repository. The board-library checks are inconclusive
-/// (skipped) without it, with instructions.
+/// The board libraries of the emulator folder (found by <see cref="NanoBackprop.Emulator.NanoFrameworkHome"/>:
+/// NANOFRAMEWORK_HOME, else ../shared/nanoframework). The board-library checks are inconclusive
+/// (skipped; failed when NANOBACKPROP_REQUIRE_EMULATOR is set, as in CI) without it, with instructions.
 /// </summary>
-internal static class NanoFrameworkHome
+internal static class BoardLibraryFolder
 {
-    internal const string EnvironmentVariable = "NANOFRAMEWORK_HOME";
-
     /// <summary>The folder, or null with the reason and what to do in <paramref name="missing"/>.</summary>
-    internal static string? BoardLibraries(out string missing)
+    internal static string? Find(out string missing)
     {
-        string? configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        string home = string.IsNullOrEmpty(configured)
-            ? Path.GetFullPath(Path.Combine(ProjectFileTests.RepositoryRoot(), "..", "shared", "nanoframework"))
-            : configured;
-        string folder = Path.Combine(home, "board-libraries");
-        if (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.dll").Any())
+        NanoBackprop.Emulator.NanoFrameworkHome? home = NanoBackprop.Emulator.NanoFrameworkHome.Find();
+        missing = NanoBackprop.Emulator.NanoFrameworkHome.WhyUnavailable(home) ?? string.Empty;
+        if (home != null && missing.Length == 0)
         {
-            missing = string.Empty;
-            return folder;
+            if (Directory.Exists(home.BoardLibraries) && Directory.EnumerateFiles(home.BoardLibraries, "*.dll").Any())
+            {
+                return home.BoardLibraries;
+            }
+
+            missing = "No nanoFramework board libraries at " + home.BoardLibraries + ": these checks compile the board apps against the "
+                + "hardware libraries (System.Device.Gpio, Iot.Device.Bmxx80, ...) listed in board-libraries/README.md of the emulator folder.";
         }
 
-        missing = "No nanoFramework board libraries at " + folder + ". These checks compile the board apps against the "
-            + "hardware libraries (System.Device.Gpio, Iot.Device.Bmxx80, ...) built from upstream source, as listed in "
-            + "board-libraries/README.md of the shared nanoframework folder (nanoCLR, metadata processor, board-libraries). "
-            + "Put that folder at ../shared/nanoframework beside the repository, or set " + EnvironmentVariable + " to it.";
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NANOBACKPROP_REQUIRE_EMULATOR")))
+        {
+            Assert.Fail(missing);
+        }
+
         return null;
     }
 

@@ -11,13 +11,13 @@ public sealed class BoardPackageSetTests
 {
     private static BoardPackageSet Checker(params string[] extraFolders)
     {
-        string? libraries = NanoFrameworkHome.BoardLibraries(out string missing);
+        string? libraries = BoardLibraryFolder.Find(out string missing);
         if (libraries == null)
         {
             Assert.Inconclusive(missing);
         }
 
-        string nuget = NanoFrameworkHome.NuGetPackages();
+        string nuget = BoardLibraryFolder.NuGetPackages();
         if (!File.Exists(Path.Combine(nuget, "nanoframework.corelibrary", "1.17.11", "lib", "mscorlib.dll")))
         {
             Assert.Inconclusive("mscorlib of nanoFramework.CoreLibrary 1.17.11 is not restored in " + nuget
@@ -82,7 +82,7 @@ public sealed class BoardPackageSetTests
     [TestMethod]
     public void TheBoardLibrariesMapToTheirReadmesVersions()
     {
-        string? folder = NanoFrameworkHome.BoardLibraries(out string missing);
+        string? folder = BoardLibraryFolder.Find(out string missing);
         if (folder == null)
         {
             Assert.Inconclusive(missing);
@@ -104,7 +104,7 @@ public sealed class BoardPackageSetTests
     [TestMethod]
     public void TheCheckNamesEachKindOfDisagreement()
     {
-        string? libraries = NanoFrameworkHome.BoardLibraries(out string missing);
+        string? libraries = BoardLibraryFolder.Find(out string missing);
         if (libraries == null)
         {
             Assert.Inconclusive(missing);
