@@ -29,7 +29,7 @@ public static class NanoFrameworkBuildCommands
     /// <summary>`nf-package --out DIR`: the files a nanoFramework NuGet package of the library ships.</summary>
     public static Command Package(CliOutput output)
     {
-        var outFolder = new Option<string>("--out") { Description = "Folder for NanoBackprop.dll, .pe, .pdbx and .xml", DefaultValueFactory = _ => "artifacts/nanoframework" };
+        var outFolder = new Option<string>("--out") { Description = "Folder for NanoBackprop.dll, .pe, .pdbx and .xml", DefaultValueFactory = _ => "artifacts/nanoframework" }; // where NanoBackprop.nuspec takes them from
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var command = new Command("nf-package", "Build the library for nanoFramework (mscorlib 1.17.11, C# 10): NanoBackprop.dll, .pe, .pdbx and .xml, the files the nanoFramework NuGet package ships");
         command.Options.Add(outFolder);
@@ -38,11 +38,8 @@ public static class NanoFrameworkBuildCommands
         {
             NanoFrameworkHome home = RequireHome();
             string folder = OutputFolder(parse.GetValue(outFolder)!);
-            NfProject library = NfProject.Load(RepositoryFile("src", "NanoBackprop", "NanoBackprop.nfproj"));
-            var references = new[] { NanoAssembly.Mscorlib };
-            var (assembly, _) = Build(() => NanoCompiler.Compile(library.AssemblyName, library.Sources.Select(SourceFile.Read), references, folder, xmlDocumentation: true));
-            Build(() => { MetadataProcessor.MakePe(home, assembly, references); return 0; });
-            var files = new[] { ".dll", ".pe", ".pdbx", ".xml" }.Select(extension => Path.ChangeExtension(assembly.Dll, extension))
+            string nfproj = RepositoryFile("src", "NanoBackprop", "NanoBackprop.nfproj");
+            var files = Build(() => NanoPackage.Build(home, nfproj, folder))
                 .Select(path => new FileEntry(Path.GetFileName(path), new FileInfo(path).Length)).ToList();
             var result = new PackageResult("nf-package", folder, files);
             if (parse.GetValue(json))

@@ -74,8 +74,9 @@ public sealed class ProjectFileTests
         StringAssert.Contains(nfproj, $"nanoFramework.System.Math.{packages["nanoFramework.System.Math"]}\\lib\\System.Math.dll");
     }
     /// <summary>
-    /// The .nuspec ships the Release build the way nanoFramework 1.x packages do (dll, pe, pdbx, pdb
-    /// and XML docs straight into lib\), depends on the CoreLibrary version packages.config pins, and
+    /// The .nuspec ships what `nanobackprop nf-package` makes, the way nanoFramework.CoreLibrary's
+    /// package does (dll, pe, pdbx and XML docs straight into lib\, no pdb; NanoPackageTests builds
+    /// them and checks the list against the files), depends on the CoreLibrary version packages.config pins, and
     /// carries the assembly's version.
     /// </summary>
     [TestMethod]
@@ -99,9 +100,9 @@ public sealed class ProjectFileTests
 
         var files = nuspec.Descendants().Where(e => e.Name.LocalName == "file")
             .ToDictionary(f => f.Attribute("src")!.Value, f => f.Attribute("target")!.Value);
-        foreach (string extension in new[] { "dll", "pe", "pdbx", "pdb", "xml" })
+        foreach (string extension in new[] { "dll", "pe", "pdbx", "xml" })
         {
-            string built = "bin\\Release\\NanoBackprop." + extension;
+            string built = "..\\..\\artifacts\\nanoframework\\NanoBackprop." + extension;
             Assert.IsTrue(files.ContainsKey(built), "the package ships " + built);
             Assert.AreEqual("lib\\NanoBackprop." + extension, files[built]);
         }
