@@ -54,7 +54,7 @@ public sealed class LearnerSettings
     }
 
     /// <summary>Everything needed to build a learner for a dataset.</summary>
-    public sealed record Built(CsvDataset Data, OnlineLearner Learner, ModelFile.Metadata Metadata, int[][] Raw, int[][] Targets);
+    public sealed record Built(CsvDataset Data, OnlineLearner Learner, LearnerOptions Options, ModelFile.Metadata Metadata, int[][] Raw, int[][] Targets);
 
     /// <summary>Reads the data and builds the network and learner the options describe.</summary>
     public Built Build(ParseResult result)
@@ -123,7 +123,7 @@ public sealed class LearnerSettings
         var metadata = new ModelFile.Metadata { Features = features, Label = label, UnitsPerValue = units, TargetUnitsPerValue = targetUnits, LearningRate = rate };
         int[][] raw = data.Values.Select(v => FeatureUnits.ToRaw(v, units)).ToArray();
         int[][] targets = data.Labels.Select(l => classification ? new[] { l == 1 ? Q16.One : 0 } : FeatureUnits.ToRaw([l], [targetUnits])).ToArray();
-        return new Built(data, learner, metadata, raw, targets);
+        return new Built(data, learner, options, metadata, raw, targets);
     }
 
     private static bool OnOff(string value, string option) => value.ToLowerInvariant() switch

@@ -7,7 +7,11 @@ namespace NanoBackprop.Cli;
 public static class ReplayCommand
 {
     /// <summary>The result printed by --json.</summary>
-    public sealed record Result(string Command, int Rows, double? PrequentialAccuracy, double MeanLoss, double FinalRunningLoss, int Rollbacks, int SaturatedReadings, double SamplesPerSecond, string? Plot);
+    public sealed record Result(string Command, int Rows, double? PrequentialAccuracy, double MeanLoss, double FinalRunningLoss, int Rollbacks, int SaturatedReadings, double SamplesPerSecond, string? Plot)
+    {
+        /// <summary>The same replay on nanoCLR (with --on-device-emulator), else null.</summary>
+        public OnDeviceEmulatorReplay.Outcome? OnDeviceEmulator { get; init; }
+    }
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliOutput output)
@@ -15,10 +19,15 @@ public static class ReplayCommand
         var settings = new LearnerSettings();
         var guard = new Option<string>("--guard") { Description = "Divergence guard on or off", DefaultValueFactory = _ => "on" };
         var plot = new Option<string?>("--plot") { Description = "Write the prequential accuracy and running loss as a PNG" };
+        var onDevice = new Option<bool>("--on-device-emulator")
+        {
+            Description = "Also run the replay on nanoCLR, the real nanoFramework interpreter (../shared/nanoframework or NANOFRAMEWORK_HOME), and report whether every prediction and the final model are bit-identical, with nanoCLR's time per row",
+        };
         var command = new Command("replay", "Stream a CSV through the online learner, one row at a time: predict, then learn");
         settings.AddTo(command);
         command.Options.Add(guard);
         command.Options.Add(plot);
+        command.Options.Add(onDevice);
         command.SetAction(parse =>
         {
             string guardValue = parse.GetValue(guard)!.ToLowerInvariant();
@@ -27,9 +36,17 @@ public static class ReplayCommand
                 throw new CliError($"--guard must be on or off, not '{guardValue}'");
             }
 
+            if (parse.GetValue(onDevice))
+            {
+                OnDeviceEmulatorReplay.RequireEmulator();
+            }
+
             var built = settings.Build(parse);
-            var learner = guardValue == "on" ? WithGuard(built.Learner) : built.Learner;
-            var result = Run(learner, built.Raw, built.Targets, parse.GetValue(plot));
+            var (learner, options) = guardValue == "on" ? WithGuard(built.Learner) : (built.Learner, built.Options);
+            OnDeviceEmulatorReplay.Outcome? device = parse.GetValue(onDevice)
+                ? OnDeviceEmulatorReplay.Run(learner, options, built.Raw, built.Targets, TimeSpan.FromMinutes(30))
+                : null;
+            var result = Run(learner, built.Raw, built.Targets, parse.GetValue(plot)) with { OnDeviceEmulator = device };
             if (parse.GetValue(settings.Json))
             {
                 output.Json(result);
@@ -52,22 +69,30 @@ public static class ReplayCommand
                 table.AddRow("curves", result.Plot);
             }
 
+            if (device != null)
+            {
+                table.AddRow("on nanoCLR: predictions", device.PredictionsIdentical ? $"all {device.Rows:N0} bit-identical to the desktop" : $"DIFFER from the desktop from row {device.FirstDifferentRow}");
+                table.AddRow("on nanoCLR: final model", device.ModelIdentical ? $"bit-identical ({device.ModelBytes:N0} bytes)" : "DIFFERS from the desktop's");
+                table.AddRow("on nanoCLR: time per row", $"{device.MicrosecondsPerRow:N1} µs (predict + learn, this host)");
+            }
+
             output.Console.Write(table);
             return 0;
         });
         return command;
     }
 
-    private static OnlineLearner WithGuard(OnlineLearner learner)
+    private static (OnlineLearner, LearnerOptions) WithGuard(OnlineLearner learner)
     {
         var network = learner.Network;
-        return new OnlineLearner(network, new LearnerOptions
+        var options = new LearnerOptions
         {
             Task = learner.Task,
             BaseLearningRate = network.LearningRate,
             ClassBalance = learner.Task == LearnerTask.Classification,
             DivergenceGuard = true,
-        });
+        };
+        return (new OnlineLearner(network, options), options);
     }
 
     /// <summary>Predict, then learn, every row in order.</summary>
