@@ -64,7 +64,7 @@ public static class NanoFrameworkBuildCommands
     /// <summary>`deploy-set --board FOLDER`: a board app and every assembly it loads, as .pe files in load order.</summary>
     public static Command DeploySet(CliOutput output)
     {
-        var board = new Option<string>("--board") { Description = "The board's folder (boards/esp32-devkitc) or its .nfproj", Required = true };
+        var board = new Option<string>("--board") { Description = "The board: its name (esp32-devkitc), folder (boards/esp32-devkitc) or .nfproj", Required = true };
         var outFolder = new Option<string?>("--out") { Description = "Folder for the .pe files (default: artifacts/deploy/<board>)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var command = new Command("deploy-set", "Build a board app as its .nfproj says and write the .pe files a board loads, in load order, with sizes and the total against the board's deployment flash");
@@ -182,6 +182,11 @@ public static class NanoFrameworkBuildCommands
     private static string BoardProject(string board)
     {
         string path = Path.GetFullPath(board);
+        if (!Directory.Exists(path) && !File.Exists(path) && !board.Contains('/') && !board.Contains('\\'))
+        {
+            path = RepositoryFile("boards", board); // a board's name: boards/<name> of this checkout
+        }
+
         if (Directory.Exists(path))
         {
             string[] projects = Directory.GetFiles(path, "*.nfproj");
