@@ -65,7 +65,7 @@ public static class DemoCommand
         table.AddRow("  range over the seeds", $"{result.FixedMinAccuracy:P2} to {result.FixedMaxAccuracy:P2}", $"{summary.Runs.Min(r => r.DoubleAccuracy):P2} to {summary.Runs.Max(r => r.DoubleAccuracy):P2}");
         table.AddRow("  gap of the medians", $"{result.GapPercentagePoints:+0.00;-0.00} pp", "");
         table.AddRow($"last 30 % after learning the first 70 % (base rate {result.SplitBaseRate:P1})", $"{result.SplitFixedMedianAccuracy:P2}", $"{result.SplitDoubleMedianAccuracy:P2}");
-        table.AddRow($"speed on this machine (predict + learn; {result.Build} build, one cold pass per seed)", $"{result.FixedRowsPerSecond:N0} rows/s", "");
+        table.AddRow($"speed on this machine (predict + learn; {result.Build} build, one cold pass per seed, seeds in parallel beside their double twins)", $"{result.FixedRowsPerSecond:N0} rows/s", "");
         table.AddRow("RAM on the board / model blob", $"{result.RamBytes:N0} bytes / {result.ModelBytes} bytes", "");
         output.Console.Write(table);
         output.Out.WriteLine($"learning curves: {result.Plot}");

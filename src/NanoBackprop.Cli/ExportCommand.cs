@@ -78,10 +78,10 @@ public static class ExportCommand
         text.AppendLine("        /// <summary>Layer sizes, input first.</summary>");
         text.AppendLine($"        public static readonly int[] LayerSizes = new int[] {{ {string.Join(", ", Enumerable.Range(0, network.LayerCount).Select(network.GetLayerSize))} }};");
         text.AppendLine("        /// <summary>Feature names, in input order.</summary>");
-        text.AppendLine($"        public static readonly string[] Features = new string[] {{ {string.Join(", ", columns.Features.Select(f => "\"" + f.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""))} }};");
+        text.AppendLine($"        public static readonly string[] Features = new string[] {{ {string.Join(", ", columns.Features.Select(Literal))} }};");
         text.AppendLine("        /// <summary>Raw integer units per sensor value (multiply a reading by this and round).</summary>");
         text.AppendLine($"        public static readonly int[] UnitsPerValue = new int[] {{ {string.Join(", ", columns.UnitsPerValue.Select(u => ((int)u).ToString(System.Globalization.CultureInfo.InvariantCulture)))} }};");
-        text.AppendLine("        /// <summary>The model blob (ModelBlob format, version 1).</summary>");
+        text.AppendLine($"        /// <summary>The model blob (ModelBlob format, version {ModelBlob.Version}).</summary>");
         text.AppendLine("        public static readonly byte[] Blob = new byte[]");
         text.AppendLine("        {");
         for (int i = 0; i < file.Blob.Length; i += 16)
@@ -94,6 +94,25 @@ public static class ExportCommand
         text.AppendLine("    }");
         text.AppendLine("}");
         return text.ToString();
+    }
+
+    // A C# string literal for any name a CSV header or a sidecar holds: quotes, backslashes and
+    // control characters escaped, so that the generated file always compiles.
+    private static string Literal(string text)
+    {
+        var literal = new StringBuilder("\"");
+        foreach (char c in text)
+        {
+            literal.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                _ when char.IsControl(c) || c is '\u2028' or '\u2029' => $"\\u{(int)c:X4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return literal.Append('"').ToString();
     }
 
     // C#'s reserved keywords: not usable as a name (contextual keywords such as 'var' are).

@@ -124,7 +124,8 @@ public sealed class ModelFile
         Metadata? metadata;
         try
         {
-            metadata = JsonSerializer.Deserialize<Metadata>(File.ReadAllText(sidecar), JsonOptions);
+            // A misspelt field is an error, not a silently missing value.
+            metadata = JsonSerializer.Deserialize<Metadata>(File.ReadAllText(sidecar), new JsonSerializerOptions(JsonOptions) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow });
         }
         catch (JsonException error)
         {

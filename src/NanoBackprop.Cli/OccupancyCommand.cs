@@ -18,8 +18,8 @@ public static class OccupancyCommand
     {
         var defaults = new LearnerOptions();
         var schedule = new Option<LearningRateSchedule>("--schedule") { Description = "Learning-rate schedule: Constant, InverseTime or Step", DefaultValueFactory = _ => defaults.Schedule };
-        var rate = new Option<double>("--lr") { Description = "Base learning rate, Q16.16", DefaultValueFactory = _ => Q16.ToDouble(defaults.BaseLearningRate) };
-        var floor = new Option<double?>("--lr-floor") { Description = $"Decaying schedules: the rate's floor [default: {Q16.ToDouble(defaults.LearningRateFloor)}]" };
+        var rate = new Option<double>("--lr") { Description = "Base learning rate, Q16.16", DefaultValueFactory = _ => Math.Round(Q16.ToDouble(defaults.BaseLearningRate), 4) };
+        var floor = new Option<double?>("--lr-floor") { Description = $"Decaying schedules: the rate's floor [default: {Math.Round(Q16.ToDouble(defaults.LearningRateFloor), 4)}]" };
         var decay = new Option<int?>("--decay-samples") { Description = $"Decaying schedules: τ of inverse-time decay, or the interval of step decay, in updates [default: {defaults.DecaySamples}]" };
         var balance = new Option<string?>("--class-balance") { Description = "on or off [default: on]" };
         var margin = new Option<double>("--confidence-margin") { Description = "Skip updates whose prediction is within this of the label, [0, 0.5]", DefaultValueFactory = _ => 0 };

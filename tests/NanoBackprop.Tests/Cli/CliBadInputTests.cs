@@ -43,6 +43,8 @@ public sealed class CliBadInputTests
         File.WriteAllText(F("ragged.csv"), "a,b,c,label\n1,2,3,0\n2,1,1\n");
         File.WriteAllText(F("duplicate.csv"), "a,a,c,label\n1,2,3,0\n2,1,1,1\n");
         File.WriteAllText(F("a-file"), "not a folder");
+        Directory.CreateDirectory(F("taken.nbp.json"));
+        Directory.CreateDirectory(F("out-dir/occupancy-learning-curves.png"));
         Assert.AreEqual(0, Run("train", "--data", F("small.csv"), "--features", "a,b,c", "--label", "label", "--hidden", "3", "--out", F("m.nbp"), "--json").Code);
         Assert.AreEqual(0, Run("train", "--data", F("reg.csv"), "--features", "a,b,c", "--label", "y", "--loss", "mse", "--hidden", "3", "--out", F("reg.nbp"), "--json").Code);
         byte[] blob = File.ReadAllBytes(F("m.nbp"));
@@ -67,6 +69,7 @@ public sealed class CliBadInputTests
                      ("count", Edit(o => o["features"]!.AsArray().Add("d"))),
                      ("units", Edit(o => o["unitsPerValue"]![0] = -1)),
                      ("rate", Edit(o => o["learningRate"] = 1e9)),
+                     ("typo", Edit(o => o["unitsPerVal"] = o["unitsPerValue"]!.DeepClone())),
                  })
         {
             File.WriteAllBytes(F(name + ".nbp"), blob);
@@ -97,6 +100,7 @@ public sealed class CliBadInputTests
         ("demo --out-dir {0}/a-file", "--out-dir names a file, not a folder"),
         ("demo --out-dir {0}/a-file/deeper", "is a file, not a folder"),
         ("demo extra", "Unrecognized command or argument 'extra'"),
+        ("demo --out-dir {0}/out-dir", "--out-dir names a folder, not a file"),
 
         // seeds, xor-sweep, ram-budget: no settings, so stray tokens and unknown options.
         ("seeds 3", "Unrecognized command or argument '3'"),
@@ -128,6 +132,7 @@ public sealed class CliBadInputTests
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/a-file/o.nbp", "is a file, not a folder"),
         ("train --data {0}/small.csv --features a,b,c --label label --out /proc/nanobackprop-cannot.nbp", "--out: cannot write"),
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/small.csv", "--out would overwrite an input"),
+        ("train --data {0}/small.csv --features a,b,c --label label --out {0}/taken.nbp", "--out (its .json metadata) names a folder"),
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --plot {0}/o.nbp", "--plot would overwrite an input"),
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --plot {0}/sub", "--plot names a folder"),
         ("train --data {0}/small.csv --features a,b,c --label label", "Option '--out' is required"),
@@ -171,6 +176,7 @@ public sealed class CliBadInputTests
         ("eval --model {0}/count.nbp --data {0}/small.csv", "count.nbp.json: 'features' names 4 column(s); the model takes 3"),
         ("eval --model {0}/units.nbp --data {0}/small.csv", "units.nbp.json: 'unitsPerValue' of 'a' must be a positive number, got -1"),
         ("eval --model {0}/rate.nbp --data {0}/small.csv", "rate.nbp.json: learningRate must be from"),
+        ("eval --model {0}/typo.nbp --data {0}/small.csv", "typo.nbp.json: malformed model metadata"),
         // eval: a model without its sidecar, and wrong columns, labels and units
         ("eval --model {0}/raw.nbp --data {0}/small.csv", "has no metadata"),
         ("eval --model {0}/raw.nbp --data {0}/small.csv --features a,b,c --label label", "give --units"),
