@@ -69,10 +69,10 @@ public static class DemoCommand
         table.AddRow("RAM on the board / model blob", $"{result.RamBytes:N0} bytes / {result.ModelBytes} bytes", "");
         output.Console.Write(table);
         output.Out.WriteLine($"learning curves: {result.Plot}");
+        const string SteadyState = "the steady-state figure is docs/PERFORMANCE.md's (`dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- stream`).";
         output.Out.WriteLine(result.Build == "Release"
-            ? "The speed is one pass per seed, partly before the JIT has optimised the loop; the steady-state figure is docs/PERFORMANCE.md's"
-            : "The speed was measured in a Debug build (unoptimised): `dotnet run -c Release --project src/NanoBackprop.Cli -- demo` for Release code;");
-        output.Out.WriteLine("(`dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- stream`, after a warm-up).");
+            ? "Speed: one pass per seed, partly before the JIT has optimised the loop; " + SteadyState
+            : "Speed: a Debug build (unoptimised), one pass per seed; `dotnet run -c Release --project src/NanoBackprop.Cli -- demo` runs Release code, and " + SteadyState);
         return 0;
     }
 }

@@ -136,6 +136,9 @@ public sealed class CliBadInputTests
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --plot {0}/o.nbp", "--plot would overwrite an input"),
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --plot {0}/sub", "--plot names a folder"),
         ("train --data {0}/small.csv --features a,b,c --label label", "Option '--out' is required"),
+        // Outputs are checked before the data is even read.
+        ("train --data {0}/missing.csv --out {0}/sub", "--out names a folder"),
+        ("replay --data {0}/missing.csv --plot {0}/sub", "--plot names a folder"),
         // train: numbers out of range, wrong types, settings that cannot work
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --lr 40000", "to 32767.99998 (the largest Q16.16 value), got 40000"),
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --lr 0", "--lr must be from 1.5259E-05"),

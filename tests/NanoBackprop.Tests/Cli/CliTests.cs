@@ -274,6 +274,22 @@ public sealed class CliTests
         Assert.IsTrue(ratio > 0 && ratio <= 1, $"worst error / bound {ratio}: within the bound ParityTests asserts, and not vacuous");
     }
 
+    [TestMethod]
+    public void OutputsAreWrittenAllOrNone()
+    {
+        // The second file cannot be written (its folder is a file): the first is not left behind,
+        // an existing file keeps its bytes, and no temporary file remains.
+        string first = PathOf("model.nbp");
+        string kept = PathOf("kept.json");
+        File.WriteAllText(kept, "before");
+        string blocked = PathOf("a-file");
+        File.WriteAllText(blocked, "x");
+        Assert.Throws<IOException>(() => OutputFile.WriteAll((first, [1, 2, 3]), (kept, [4]), (Path.Combine(blocked, "p.png"), [5])));
+        Assert.IsFalse(File.Exists(first));
+        Assert.AreEqual("before", File.ReadAllText(kept));
+        CollectionAssert.AreEquivalent(new[] { "kept.json", "a-file" }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
+    }
+
     private static void AssertPng(string path, int width, int height)
     {
         Assert.IsTrue(File.Exists(path), path);
