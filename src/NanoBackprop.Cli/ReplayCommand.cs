@@ -7,7 +7,9 @@ namespace NanoBackprop.Cli;
 public static class ReplayCommand
 {
     /// <summary>
-    /// The result printed by --json. PrequentialAccuracy: Classification: share of rows predicted right before learning them; null for regression. PrequentialRmse: Regression: root mean squared error of those predictions, in the label's units; null for classification.
+    /// The result printed by --json. PrequentialAccuracy (classification only, else null): the
+    /// share of rows predicted right before learning them. PrequentialRmse (regression only, else
+    /// null): the root mean squared error of those predictions, in the label's units.
     /// </summary>
     public sealed record Result(string Command, string Task, int Rows, double? PrequentialAccuracy, double? PrequentialRmse, double MeanLoss, double FinalRunningLoss,
         int Rollbacks, int SaturatedReadings, double SamplesPerSecond, string Build, string? Plot);

@@ -9,7 +9,9 @@ namespace NanoBackprop.Cli;
 public static class TrainCommand
 {
     /// <summary>
-    /// The result printed by --json. LastEpochAccuracy: Classification: share of the last epoch's rows predicted right before learning them; null for regression. LastEpochRmse: Regression: root mean squared error of those predictions, in the label's units; null for classification.
+    /// The result printed by --json. LastEpochAccuracy (classification only, else null): the share
+    /// of the last epoch's rows predicted right before learning them. LastEpochRmse (regression
+    /// only, else null): the root mean squared error of those predictions, in the label's units.
     /// </summary>
     public sealed record Result(string Command, string Engine, string Task, int Rows, int Epochs, long Samples, double? LastEpochAccuracy, double? LastEpochRmse,
         double FinalRunningLoss, double Seconds, double SamplesPerSecond, string Model, int ModelBytes, int RamBytes, string? Plot);
@@ -21,11 +23,10 @@ public static class TrainCommand
     public static Command Create(CliOutput output)
     {
         var settings = new LearnerSettings();
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the file", DefaultValueFactory = _ => 1 };
+        var epochs = new Option<int>("--epochs") { Description = $"Passes over the file (1 to {MaxEpochs:N0})", DefaultValueFactory = _ => 1 };
         var engine = new Option<string>("--engine") { Description = "fixed (Q16.16, as on the board) or double (the reference, quantised at the end)", DefaultValueFactory = _ => "fixed" };
         var shuffle = new Option<bool>("--shuffle") { Description = "Shuffle the rows each epoch (default: file order, as a stream)" };
         var modelPath = new Option<string>("--out") { Description = "Model file to write (.nbp; metadata goes to .nbp.json)", Required = true };
-        epochs.Description += $" (1 to {MaxEpochs:N0})";
         var plot = new Option<string?>("--plot") { Description = "Write the learning curve as a PNG" };
         var command = new Command("train", "Train a network per sample on a CSV and write the model blob the board loads");
         settings.AddTo(command);
@@ -193,27 +194,35 @@ public static class TrainCommand
     }
 
     // The double engine: the same integer scaler, the reference network, plain SGD at the same rate.
+    // Predict with the statistics so far (as the fixed engine's Predict does), then observe and learn.
     private static double DoubleStep(OnlineLearner learner, ReferenceMlp reference, int[] raw, int[] target, int[] scaled, double targetUnits, ref int correct, ref double squares)
     {
+        learner.Scaler.Scale(raw, scaled);
+        double output = reference.Forward(scaled.Select(Q16.ToDouble).ToArray())[0];
+        if (learner.Task == LearnerTask.Regression)
+        {
+            double error = (learner.TargetScaler!.Unscale(0, Q16.FromDouble(Math.Clamp(output, -32767, 32767))) - (double)target[0]) / targetUnits;
+            squares += error * error;
+        }
+        else
+        {
+            correct += (output >= 0.5 ? 1 : 0) == (target[0] == Q16.One ? 1 : 0) ? 1 : 0;
+        }
+
         learner.Scaler.Observe(raw);
         learner.Scaler.Scale(raw, scaled);
-        double[] input = scaled.Select(Q16.ToDouble).ToArray();
         double[] goal;
         if (learner.Task == LearnerTask.Regression)
         {
-            // Predict with the statistics so far (as the fixed engine's Predict), then learn.
-            double predicted = learner.TargetScaler!.Unscale(0, Q16.FromDouble(Math.Clamp(reference.Forward(input)[0], -32767, 32767)));
-            squares += (predicted - target[0]) / targetUnits * ((predicted - target[0]) / targetUnits);
-            learner.TargetScaler.Observe(target);
+            learner.TargetScaler!.Observe(target);
             goal = [Q16.ToDouble(learner.TargetScaler.ScaleValue(0, target[0]))];
         }
         else
         {
             goal = [Q16.ToDouble(target[0])];
-            correct += (reference.Forward(input)[0] >= 0.5 ? 1 : 0) == (target[0] == Q16.One ? 1 : 0) ? 1 : 0;
         }
 
-        return reference.TrainStep(input, goal, learner.Network.Loss, Q16.ToDouble(learner.Network.LearningRate));
+        return reference.TrainStep(scaled.Select(Q16.ToDouble).ToArray(), goal, learner.Network.Loss, Q16.ToDouble(learner.Network.LearningRate));
     }
 
     private static void CopyWeights(ReferenceMlp reference, Network network)
