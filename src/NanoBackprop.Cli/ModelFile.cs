@@ -182,5 +182,7 @@ public sealed class ModelFile
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         // Column names and table headings as written ("+ momentum", "°C"), not \u escapes: the output goes to a terminal or a script, never into HTML.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // A figure that is not finite (a speed over a run too short for the clock) prints as "Infinity" rather than failing the command.
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 }
