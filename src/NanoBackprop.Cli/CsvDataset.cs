@@ -5,13 +5,17 @@ namespace NanoBackprop.Cli;
 
 /// <summary>
 /// Numeric features and a label read from a CSV as it is: quoted fields, timestamp columns that are
-/// not used, and a header that may name one column fewer than the rows have (the Occupancy files
-/// start every row with an unnamed, quoted row number).
+/// not used, and a header that may name one column fewer than the rows have. That extra field is
+/// taken as an unnamed leading column only when it holds the row numbers (the Occupancy files
+/// start every row with a quoted row number, as R's write.csv writes); an empty last field on
+/// every row (a trailing comma) is dropped; any other extra field is refused, since guessing its
+/// side would shift every column.
 /// </summary>
 public sealed class CsvDataset
 {
-    private CsvDataset(string[] features, string label, double[][] values, double[] labels)
+    private CsvDataset(string[] features, string label, double[][] values, double[] labels, int[] lines)
     {
+        Lines = lines;
         Features = features;
         Label = label;
         Values = values;
@@ -30,70 +34,170 @@ public sealed class CsvDataset
     /// <summary>Label per row.</summary>
     public double[] Labels { get; }
 
+    /// <summary>The file's line number of each row (1 is the header), for messages.</summary>
+    public int[] Lines { get; }
+
     /// <summary>Rows.</summary>
     public int Count => Labels.Length;
 
     /// <summary>Whether every label is 0 or 1.</summary>
     public bool BinaryLabels => Labels.All(l => l == 0 || l == 1);
 
+    /// <summary>The index of the first row whose label is not 0 or 1, or -1.</summary>
+    public int FirstNonBinaryRow => Array.FindIndex(Labels, l => l != 0 && l != 1);
+
     /// <summary>Reads <paramref name="path"/>; fails with one clear line on any problem.</summary>
     public static CsvDataset Load(string path, string[] features, string label)
     {
+        if (Directory.Exists(path))
+        {
+            throw new CliError($"--data names a folder, not a CSV file: {path}");
+        }
+
         if (!File.Exists(path))
         {
             throw new CliError($"data file not found: {path}");
         }
 
-        using var text = File.OpenText(path);
-        using var reader = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = false });
-        if (!reader.Read())
+        if (features.Contains(label, StringComparer.OrdinalIgnoreCase))
         {
-            throw new CliError($"{path}: the file is empty");
+            throw new CliError($"the label '{label}' is also named as a feature");
         }
 
-        var header = new string[reader.RowFieldCount];
-        for (int i = 0; i < header.Length; i++)
+        string? twice = features.GroupBy(f => f, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1)?.Key;
+        if (twice != null)
         {
-            header[i] = reader.GetString(i).Trim();
+            throw new CliError($"--features names '{twice}' twice");
         }
 
+        var rows = new List<(int Line, string[] Fields)>();
+        string[] header;
+        using (var text = File.OpenText(path))
+        using (var reader = CsvDataReader.Create(text, new CsvDataReaderOptions { HasHeaders = false }))
+        {
+            if (!reader.Read())
+            {
+                throw new CliError($"{path}: the file is empty");
+            }
+
+            header = Fields(reader);
+            int line = 1;
+            while (reader.Read())
+            {
+                line++;
+                string[] fields = Fields(reader);
+                if (fields.Length == 0 || (fields.Length == 1 && fields[0].Length == 0))
+                {
+                    continue;
+                }
+
+                rows.Add((line, fields));
+            }
+        }
+
+        // A header with a trailing comma names an empty last column: drop it (rows may have it too).
+        int named = header.Length;
+        while (named > 1 && header[named - 1].Length == 0)
+        {
+            named--;
+        }
+
+        header = header[..named];
+        if (rows.Count == 0)
+        {
+            throw new CliError($"{path}: no data rows (only a header)");
+        }
+
+        int shift = Layout(path, header, rows);
         int[] featureColumns = features.Select(f => Column(header, f, path)).ToArray();
         int labelColumn = Column(header, label, path);
-        var values = new List<double[]>();
-        var labels = new List<double>();
-        int line = 1;
-        while (reader.Read())
+        var values = new double[rows.Count][];
+        var labels = new double[rows.Count];
+        for (int r = 0; r < rows.Count; r++)
         {
-            line++;
-            int fields = reader.RowFieldCount;
-            if (fields == 0 || (fields == 1 && reader.GetString(0).Length == 0))
-            {
-                continue;
-            }
-
-            // A row with one field more than the header has an unnamed leading column.
-            int shift = fields - header.Length;
-            if (shift != 0 && shift != 1)
-            {
-                throw new CliError($"{path}: row {line} has {fields} fields; the header names {header.Length}");
-            }
-
-            var row = new double[featureColumns.Length];
+            var (line, fields) = rows[r];
+            values[r] = new double[featureColumns.Length];
             for (int f = 0; f < featureColumns.Length; f++)
             {
-                row[f] = Number(reader.GetString(featureColumns[f] + shift), path, line, features[f]);
+                values[r][f] = Number(fields[featureColumns[f] + shift], path, line, features[f]);
             }
 
-            values.Add(row);
-            labels.Add(Number(reader.GetString(labelColumn + shift), path, line, label));
+            labels[r] = Number(fields[labelColumn + shift], path, line, label);
         }
 
-        if (values.Count == 0)
+        return new CsvDataset(features, label, values, labels, rows.Select(r => r.Line).ToArray());
+    }
+
+    // Where the named columns start in the rows: 0, or 1 after an unnamed leading row-number column.
+    private static int Layout(string path, string[] header, List<(int Line, string[] Fields)> rows)
+    {
+        int columns = header.Length;
+        bool trailingEmpty = rows.All(r => r.Fields.Length == columns + 1 && r.Fields[^1].Trim().Length == 0);
+        bool rowNumbers = RowNumbers(rows, columns);
+        int shift = 0;
+        int expected = columns;
+        if (rows[0].Fields.Length == columns + 1 || rows[0].Fields.Length == columns + 2)
         {
-            throw new CliError($"{path}: no data rows");
+            if (trailingEmpty)
+            {
+                expected = columns + 1;
+            }
+            else if (rowNumbers && rows.All(r => r.Fields.Length == columns + 1))
+            {
+                shift = 1;
+                expected = columns + 1;
+            }
+            else if (rowNumbers && rows.All(r => r.Fields.Length == columns + 2 && r.Fields[^1].Trim().Length == 0))
+            {
+                shift = 1;
+                expected = columns + 2;
+            }
+            else
+            {
+                throw new CliError($"{path}: row {rows[0].Line} has {rows[0].Fields.Length} fields; the header names {columns}: "
+                    + "name every column in the header (only an empty last field or a leading row number is understood)");
+            }
         }
 
-        return new CsvDataset(features, label, values.ToArray(), labels.ToArray());
+        foreach (var (line, fields) in rows)
+        {
+            if (fields.Length != expected)
+            {
+                throw new CliError($"{path}: row {line} has {fields.Length} fields; the rows before it have {expected} (the header names {columns})");
+            }
+        }
+
+        return shift;
+    }
+
+    // Whether every row starts with an extra field holding consecutive integers (row names).
+    private static bool RowNumbers(List<(int Line, string[] Fields)> rows, int columns)
+    {
+        long previous = 0;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            string[] fields = rows[r].Fields;
+            if (fields.Length < columns + 1 || !long.TryParse(fields[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long number)
+                || (r > 0 && number != previous + 1))
+            {
+                return false;
+            }
+
+            previous = number;
+        }
+
+        return true;
+    }
+
+    private static string[] Fields(CsvDataReader reader)
+    {
+        var fields = new string[reader.RowFieldCount];
+        for (int i = 0; i < fields.Length; i++)
+        {
+            fields[i] = reader.GetString(i).Trim();
+        }
+
+        return fields;
     }
 
     /// <summary>Splits "a,b,c" into names, rejecting empty ones.</summary>
@@ -114,6 +218,11 @@ public sealed class CsvDataset
         if (index < 0)
         {
             throw new CliError($"{path}: unknown column '{name}' (columns: {string.Join(", ", header.Where(h => h.Length > 0))})");
+        }
+
+        if (Array.FindLastIndex(header, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase)) != index)
+        {
+            throw new CliError($"{path}: the header names column '{name}' twice");
         }
 
         return index;

@@ -19,27 +19,25 @@ public static class EvalCommand
     {
         var model = new Option<string>("--model") { Description = "Model file (.nbp)", Required = true };
         var data = new Option<string>("--data") { Description = "CSV file", Required = true };
-        var features = new Option<string?>("--features") { Description = "Feature columns (default: those the model was trained on)" };
+        var features = new Option<string?>("--features") { Description = "Feature columns (default: those the model was trained on, from its .nbp.json)" };
         var label = new Option<string?>("--label") { Description = "Label column (default: the model's)" };
+        var units = new Option<string?>("--units") { Description = "Raw integer units per CSV value of each feature, e.g. 100,100,10,10,1e6 (default: the model's, from its .nbp.json)" };
+        var targetUnits = new Option<double?>("--target-units") { Description = "Regression: raw units per value of the label (default: the model's)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        var command = new Command("eval", "Evaluate a model on a CSV: accuracy or RMSE, loss, confusion matrix; fixed point beside double") { model, data, features, label, json };
+        var command = new Command("eval", "Evaluate a model on a CSV: accuracy or RMSE, loss, confusion matrix; fixed point beside double") { model, data, features, label, units, targetUnits, json };
         command.SetAction(parse =>
         {
-            var file = ModelFile.Load(parse.GetValue(model)!);
-            string[] names = parse.GetValue(features) is { } list ? CsvDataset.ParseNames(list, "--features") : file.Meta.Features;
-            string labelName = parse.GetValue(label) ?? file.Meta.Label;
-            if (names.Length == 0 || labelName.Length == 0)
+            string modelPath = parse.GetValue(model)!;
+            var file = ModelFile.Load(modelPath);
+            var columns = Columns.Resolve(file, modelPath, parse.GetValue(features), parse.GetValue(label), parse.GetValue(units), parse.GetValue(targetUnits));
+            var dataset = CsvDataset.Load(parse.GetValue(data)!, columns.Features, columns.Label);
+            int nonBinary = dataset.FirstNonBinaryRow;
+            if (file.Learner.Task == LearnerTask.Classification && nonBinary >= 0)
             {
-                throw new CliError("the model has no metadata (.nbp.json): give --features and --label");
+                throw new CliError($"label '{columns.Label}' is {dataset.Labels[nonBinary]} in row {dataset.Lines[nonBinary]}; the model is a binary classifier and needs labels 0 or 1");
             }
 
-            if (names.Length != file.Learner.Network.InputCount)
-            {
-                throw new CliError($"the model takes {file.Learner.Network.InputCount} features; --features names {names.Length}");
-            }
-
-            var dataset = CsvDataset.Load(parse.GetValue(data)!, names, labelName);
-            var result = Run(file, dataset);
+            var result = Run(file, dataset, columns);
             if (parse.GetValue(json))
             {
                 output.Json(result);
@@ -74,19 +72,19 @@ public static class EvalCommand
     }
 
     /// <summary>Evaluates with frozen statistics: the scaler as trained, no learning.</summary>
-    public static Result Run(ModelFile file, CsvDataset data)
+    public static Result Run(ModelFile file, CsvDataset data, Columns columns)
     {
         var learner = file.Learner;
         learner.Scaler.Frozen = true;
         var reference = ReferenceMlp.FromNetwork(learner.Network);
         bool classification = learner.Task == LearnerTask.Classification;
-        double[] units = file.Meta.UnitsPerValue.Length == data.Features.Length ? file.Meta.UnitsPerValue : FeatureUnits.Choose(data.Values);
+        double[] units = columns.UnitsPerValue;
         var scaled = new int[learner.Network.InputCount];
         int fixedCorrect = 0, doubleCorrect = 0, agree = 0, tp = 0, fp = 0, fn = 0, tn = 0;
         double fixedLoss = 0, doubleLoss = 0, fixedSquares = 0, doubleSquares = 0, maxDifference = 0;
         for (int row = 0; row < data.Count; row++)
         {
-            int[] raw = FeatureUnits.ToRaw(data.Values[row], units);
+            int[] raw = FeatureUnits.ToRaw(data.Values[row], units, data.Features, data.Lines[row]);
             double fixedOutput = Q16.ToDouble(learner.Network.Forward(Scale(learner, raw, scaled))[0]);
             double doubleOutput = reference.Forward(scaled.Select(Q16.ToDouble).ToArray())[0];
             maxDifference = Math.Max(maxDifference, Math.Abs(fixedOutput - doubleOutput));
@@ -107,11 +105,11 @@ public static class EvalCommand
             }
             else
             {
-                double fixedValue = Unscale(learner, fixedOutput, file.Meta.TargetUnitsPerValue);
-                double doubleValue = Unscale(learner, doubleOutput, file.Meta.TargetUnitsPerValue);
+                double fixedValue = Unscale(learner, fixedOutput, columns.TargetUnitsPerValue);
+                double doubleValue = Unscale(learner, doubleOutput, columns.TargetUnitsPerValue);
                 fixedSquares += (fixedValue - label) * (fixedValue - label);
                 doubleSquares += (doubleValue - label) * (doubleValue - label);
-                double target = Q16.ToDouble(learner.TargetScaler!.ScaleValue(0, FeatureUnits.ToRaw([label], [file.Meta.TargetUnitsPerValue])[0]));
+                double target = Q16.ToDouble(learner.TargetScaler!.ScaleValue(0, FeatureUnits.ToRaw([label], [columns.TargetUnitsPerValue], [data.Label], data.Lines[row])[0]));
                 fixedLoss += 0.5 * (fixedOutput - target) * (fixedOutput - target);
                 doubleLoss += 0.5 * (doubleOutput - target) * (doubleOutput - target);
                 agree++;

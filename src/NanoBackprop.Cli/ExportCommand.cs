@@ -17,22 +17,37 @@ public static class ExportCommand
         var ns = new Option<string>("--namespace") { Description = "Namespace of the generated class", DefaultValueFactory = _ => "NanoBackprop.Pretrained" };
         var className = new Option<string>("--class") { Description = "Name of the generated class", DefaultValueFactory = _ => "PretrainedModel" };
         var blob = new Option<string?>("--blob") { Description = "Raw blob to write for flash (default: beside the C# file, .nbp)" };
+        var features = new Option<string?>("--features") { Description = "Feature names for the generated class (default: the model's, from its .nbp.json)" };
+        var units = new Option<string?>("--units") { Description = "Whole raw units per value of each feature (default: the model's, from its .nbp.json)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        var command = new Command("export", "Write a model as C# constants for a board app (nanoFramework C#) and as a raw blob") { model, csharp, ns, className, blob, json };
+        var command = new Command("export", "Write a model as C# constants for a board app (nanoFramework C#) and as a raw blob") { model, csharp, ns, className, blob, features, units, json };
         command.SetAction(parse =>
         {
-            var file = ModelFile.Load(parse.GetValue(model)!);
-            string csharpPath = parse.GetValue(csharp)!;
-            string blobPath = parse.GetValue(blob) ?? Path.ChangeExtension(csharpPath, ".nbp");
+            string modelPath = parse.GetValue(model)!;
             string namespaceName = parse.GetValue(ns)!;
             string name = parse.GetValue(className)!;
-            if (!IsIdentifierPath(namespaceName) || !IsIdentifierPath(name) || name.Contains('.'))
+            CheckIdentifier(namespaceName, "--namespace", allowDots: true);
+            CheckIdentifier(name, "--class", allowDots: false);
+            string sidecar = ModelFile.SidecarPath(modelPath);
+            string csharpPath = OutputFile.Check(parse.GetValue(csharp), "--csharp", modelPath, sidecar);
+            string blobPath = OutputFile.Check(parse.GetValue(blob) ?? Path.ChangeExtension(csharpPath, ".nbp"), "--blob", sidecar, csharpPath);
+            var file = ModelFile.Load(modelPath);
+            var columns = Columns.Resolve(file, modelPath, parse.GetValue(features), null, parse.GetValue(units), null, needLabel: false);
+            if (columns.UnitsPerValue.Any(u => u != Math.Floor(u)))
             {
-                throw new CliError($"--namespace and --class must be C# identifiers ('{namespaceName}', '{name}')");
+                throw new CliError($"units per value must be whole numbers for the generated int[] UnitsPerValue, got {string.Join(",", columns.UnitsPerValue.Select(OptionChecks.Show))}");
             }
 
-            File.WriteAllText(csharpPath, Generate(file, namespaceName, name));
-            File.WriteAllBytes(blobPath, file.Blob);
+            // The blob written is the model's own bytes: when it would land on the model file, that file already holds them.
+            if (OutputFile.SamePath(blobPath, modelPath))
+            {
+                OutputFile.WriteAll((csharpPath, System.Text.Encoding.UTF8.GetBytes(Generate(file, columns, namespaceName, name))));
+            }
+            else
+            {
+                OutputFile.WriteAll((csharpPath, System.Text.Encoding.UTF8.GetBytes(Generate(file, columns, namespaceName, name))), (blobPath, file.Blob));
+            }
+
             var result = new Result("export", csharpPath, blobPath, file.Blob.Length, namespaceName, name);
             if (parse.GetValue(json))
             {
@@ -49,7 +64,7 @@ public static class ExportCommand
     }
 
     /// <summary>The C# source: nanoFramework-compatible (C# 10, no generics, a byte[] initializer).</summary>
-    public static string Generate(ModelFile file, string namespaceName, string className)
+    public static string Generate(ModelFile file, Columns columns, string namespaceName, string className)
     {
         var network = file.Learner.Network;
         var text = new StringBuilder();
@@ -63,10 +78,10 @@ public static class ExportCommand
         text.AppendLine("        /// <summary>Layer sizes, input first.</summary>");
         text.AppendLine($"        public static readonly int[] LayerSizes = new int[] {{ {string.Join(", ", Enumerable.Range(0, network.LayerCount).Select(network.GetLayerSize))} }};");
         text.AppendLine("        /// <summary>Feature names, in input order.</summary>");
-        text.AppendLine($"        public static readonly string[] Features = new string[] {{ {string.Join(", ", file.Meta.Features.Select(f => "\"" + f.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""))} }};");
+        text.AppendLine($"        public static readonly string[] Features = new string[] {{ {string.Join(", ", columns.Features.Select(Literal))} }};");
         text.AppendLine("        /// <summary>Raw integer units per sensor value (multiply a reading by this and round).</summary>");
-        text.AppendLine($"        public static readonly int[] UnitsPerValue = new int[] {{ {string.Join(", ", file.Meta.UnitsPerValue.Select(u => ((int)u).ToString(System.Globalization.CultureInfo.InvariantCulture)))} }};");
-        text.AppendLine("        /// <summary>The model blob (ModelBlob format, version 1).</summary>");
+        text.AppendLine($"        public static readonly int[] UnitsPerValue = new int[] {{ {string.Join(", ", columns.UnitsPerValue.Select(u => ((int)u).ToString(System.Globalization.CultureInfo.InvariantCulture)))} }};");
+        text.AppendLine($"        /// <summary>The model blob (ModelBlob format, version {ModelBlob.Version}).</summary>");
         text.AppendLine("        public static readonly byte[] Blob = new byte[]");
         text.AppendLine("        {");
         for (int i = 0; i < file.Blob.Length; i += 16)
@@ -81,6 +96,57 @@ public static class ExportCommand
         return text.ToString();
     }
 
-    private static bool IsIdentifierPath(string name) =>
-        name.Length > 0 && name.Split('.').All(part => part.Length > 0 && (char.IsLetter(part[0]) || part[0] == '_') && part.All(c => char.IsLetterOrDigit(c) || c == '_'));
+    // A C# string literal for any name a CSV header or a sidecar holds: quotes, backslashes and
+    // control characters escaped, so that the generated file always compiles.
+    private static string Literal(string text)
+    {
+        var literal = new StringBuilder("\"");
+        foreach (char c in text)
+        {
+            literal.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                _ when char.IsControl(c) || c is '\u2028' or '\u2029' => $"\\u{(int)c:X4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return literal.Append('"').ToString();
+    }
+
+    // C#'s reserved keywords: not usable as a name (contextual keywords such as 'var' are).
+    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
+    {
+        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const", "continue", "decimal", "default",
+        "delegate", "do", "double", "else", "enum", "event", "explicit", "extern", "false", "finally", "fixed", "float", "for", "foreach", "goto",
+        "if", "implicit", "in", "int", "interface", "internal", "is", "lock", "long", "namespace", "new", "null", "object", "operator", "out",
+        "override", "params", "private", "protected", "public", "readonly", "ref", "return", "sbyte", "sealed", "short", "sizeof", "stackalloc",
+        "static", "string", "struct", "switch", "this", "throw", "true", "try", "typeof", "uint", "ulong", "unchecked", "unsafe", "ushort",
+        "using", "virtual", "void", "volatile", "while",
+    };
+
+    // The generated members, which the class name may not repeat (a member cannot share its class's name).
+    private static readonly string[] Members = ["LayerSizes", "Features", "UnitsPerValue", "Blob"];
+
+    private static void CheckIdentifier(string name, string option, bool allowDots)
+    {
+        foreach (string part in allowDots ? name.Split('.') : [name])
+        {
+            if (part.Length == 0 || !(char.IsLetter(part[0]) || part[0] == '_') || !part.All(c => char.IsLetterOrDigit(c) || c == '_'))
+            {
+                throw new CliError($"{option} must be a C# {(allowDots ? "namespace (identifiers joined by dots)" : "identifier")}, got '{name}'");
+            }
+
+            if (Keywords.Contains(part))
+            {
+                throw new CliError($"{option}: '{part}' is a C# keyword and cannot be a name (got '{name}')");
+            }
+
+            if (!allowDots && Members.Contains(part))
+            {
+                throw new CliError($"{option}: '{part}' is the name of a generated member ({string.Join(", ", Members)}); choose another class name");
+            }
+        }
+    }
 }

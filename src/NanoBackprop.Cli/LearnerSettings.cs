@@ -6,7 +6,7 @@ namespace NanoBackprop.Cli;
 public sealed class LearnerSettings
 {
     /// <summary>--data.</summary>
-    public readonly Option<string> Data = new("--data") { Description = "CSV file (header row; an unnamed leading column is fine)", Required = true };
+    public readonly Option<string> Data = new("--data") { Description = "CSV file (header row; an unnamed leading row-number column is fine)", Required = true };
 
     /// <summary>--features.</summary>
     public readonly Option<string> Features = new("--features") { Description = "Comma-separated feature columns", DefaultValueFactory = _ => "Temperature,Humidity,Light,CO2,HumidityRatio" };
@@ -21,25 +21,25 @@ public sealed class LearnerSettings
     public readonly Option<Activation> HiddenActivation = new("--activation") { Description = "Hidden activation: Sigmoid, Tanh, Relu, LeakyRelu, Linear", DefaultValueFactory = _ => Activation.Sigmoid };
 
     /// <summary>--output-activation.</summary>
-    public readonly Option<Activation> OutputActivation = new("--output-activation") { Description = "Output activation", DefaultValueFactory = _ => Activation.Sigmoid };
+    public readonly Option<Activation?> OutputActivation = new("--output-activation") { Description = "Output activation [default: Sigmoid for bce, Linear for mse]" };
 
     /// <summary>--loss.</summary>
     public readonly Option<string> Loss = new("--loss") { Description = "bce (binary cross-entropy; sigmoid output, labels 0/1) or mse", DefaultValueFactory = _ => "bce" };
 
     /// <summary>--lr.</summary>
-    public readonly Option<double> LearningRate = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 0.1 };
+    public readonly Option<double> LearningRate = new("--lr") { Description = "Learning rate, Q16.16: 2^-16 to 32767.99998", DefaultValueFactory = _ => 0.1 };
 
     /// <summary>--momentum.</summary>
-    public readonly Option<double> Momentum = new("--momentum") { Description = "Momentum in [0, 1)", DefaultValueFactory = _ => 0.0 };
+    public readonly Option<double> Momentum = new("--momentum") { Description = "Momentum in [0, 1) (fixed engine)", DefaultValueFactory = _ => 0.0 };
 
     /// <summary>--seed.</summary>
     public readonly Option<int> Seed = new("--seed") { Description = "Seed of the initial weights", DefaultValueFactory = _ => 0 };
 
     /// <summary>--stochastic-rounding.</summary>
-    public readonly Option<string> StochasticRounding = new("--stochastic-rounding") { Description = "on or off", DefaultValueFactory = _ => "off" };
+    public readonly Option<string?> StochasticRounding = new("--stochastic-rounding") { Description = "on or off (fixed engine) [default: off]" };
 
     /// <summary>--class-balance.</summary>
-    public readonly Option<string> ClassBalance = new("--class-balance") { Description = "on or off (classification only)", DefaultValueFactory = _ => "on" };
+    public readonly Option<string?> ClassBalance = new("--class-balance") { Description = "on or off (classification, fixed engine) [default: on]" };
 
     /// <summary>--json.</summary>
     public readonly Option<bool> Json = new("--json") { Description = "Print the result as JSON" };
@@ -53,83 +53,106 @@ public sealed class LearnerSettings
         }
     }
 
-    /// <summary>Everything needed to build a learner for a dataset.</summary>
-    public sealed record Built(CsvDataset Data, OnlineLearner Learner, LearnerOptions Options, ModelFile.Metadata Metadata, int[][] Raw, int[][] Targets);
-
-    /// <summary>Reads the data and builds the network and learner the options describe.</summary>
-    public Built Build(ParseResult result)
+    /// <summary>Everything needed to train on a dataset.</summary>
+    /// <param name="Data">The CSV as read.</param>
+    /// <param name="Learner">The learner the options describe.</param>
+    /// <param name="Options">The options the learner was built with (its hyper-parameters, which the model blob does not store).</param>
+    /// <param name="Metadata">The sidecar to save beside the model.</param>
+    /// <param name="Raw">Each row's features in integer units.</param>
+    /// <param name="Targets">Q16.16 0/1 for classification, integer units for regression.</param>
+    public sealed record Built(CsvDataset Data, OnlineLearner Learner, LearnerOptions Options, ModelFile.Metadata Metadata, int[][] Raw, int[][] Targets)
     {
-        string[] features = CsvDataset.ParseNames(result.GetValue(Features)!, "--features");
-        string label = result.GetValue(Label)!;
-        var data = CsvDataset.Load(result.GetValue(Data)!, features, label);
+        /// <summary>Whether the learner classifies (else it regresses).</summary>
+        public bool Classification => Learner.Task == LearnerTask.Classification;
+    }
+
+    /// <summary>
+    /// Checks every option, then reads the data and builds the network and learner they describe.
+    /// <paramref name="doubleEngine"/>: the options the double engine does not implement are refused.
+    /// </summary>
+    public Built Build(ParseResult result, bool doubleEngine = false, bool divergenceGuard = false)
+    {
         string lossName = result.GetValue(Loss)!.ToLowerInvariant();
         Loss loss = lossName switch
         {
             "bce" => NanoBackprop.Loss.BinaryCrossEntropy,
             "mse" => NanoBackprop.Loss.MeanSquaredError,
-            _ => throw new CliError($"--loss must be bce or mse, not '{lossName}'"),
+            _ => throw new CliError($"--loss must be bce or mse, got '{lossName}'"),
         };
-        Activation output = result.GetValue(OutputActivation);
+        Activation output = result.GetValue(OutputActivation) ?? (loss == NanoBackprop.Loss.BinaryCrossEntropy ? Activation.Sigmoid : Activation.Linear);
         if (loss == NanoBackprop.Loss.BinaryCrossEntropy && output != Activation.Sigmoid)
         {
             throw new CliError("--loss bce needs --output-activation Sigmoid");
         }
 
-        bool classification = output == Activation.Sigmoid && data.BinaryLabels;
-        if (loss == NanoBackprop.Loss.BinaryCrossEntropy && !data.BinaryLabels)
+        int rate = OptionChecks.Rate(result.GetValue(LearningRate), "--lr");
+        int momentum = OptionChecks.Fraction(result.GetValue(Momentum), "--momentum", 1);
+        bool stochastic = OptionChecks.OnOff(result.GetValue(StochasticRounding), "--stochastic-rounding", false);
+        string? balance = result.GetValue(ClassBalance);
+        bool balanceOn = OptionChecks.OnOff(balance, "--class-balance", !doubleEngine);
+        if (doubleEngine && (momentum != 0 || stochastic || (balance != null && balanceOn)))
         {
-            int row = Array.FindIndex(data.Labels, l => l != 0 && l != 1);
-            throw new CliError($"label '{label}' is {data.Labels[row]} in data row {row + 1}; binary cross-entropy needs labels 0 or 1");
+            throw new CliError("--engine double is plain SGD: --momentum, --stochastic-rounding on and --class-balance on need --engine fixed");
         }
 
-        double rate = result.GetValue(LearningRate);
-        double momentum = result.GetValue(Momentum);
-        if (!(rate > 0) || rate > 32767)
+        string hiddenList = result.GetValue(Hidden)!;
+        int[] hidden = hiddenList.Split(',', StringSplitOptions.TrimEntries)
+            .Select(h => int.TryParse(h, out int n) && n > 0 ? n : throw new CliError($"--hidden: '{h}' is not a layer size (a positive integer) in '{hiddenList}'")).ToArray();
+        string[] features = CsvDataset.ParseNames(result.GetValue(Features)!, "--features");
+        string label = result.GetValue(Label)!.Trim();
+        if (label.Length == 0)
         {
-            throw new CliError($"--lr must be positive (got {rate})");
+            throw new CliError("--label is empty: give the label column's name");
         }
 
-        if (momentum < 0 || momentum >= 1)
+        var data = CsvDataset.Load(result.GetValue(Data)!, features, label);
+        int nonBinary = data.FirstNonBinaryRow;
+        bool classification = output == Activation.Sigmoid && nonBinary < 0;
+        if (loss == NanoBackprop.Loss.BinaryCrossEntropy && nonBinary >= 0)
         {
-            throw new CliError($"--momentum must be in [0, 1) (got {momentum})");
+            throw new CliError($"label '{label}' is {data.Labels[nonBinary]} in row {data.Lines[nonBinary]}; binary cross-entropy needs labels 0 or 1");
         }
 
-        int[] hidden = result.GetValue(Hidden)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(h => int.TryParse(h, out int n) && n > 0 ? n : throw new CliError($"--hidden: '{h}' is not a layer size")).ToArray();
+        if (!classification && output is Activation.Sigmoid or Activation.Relu)
+        {
+            // The target scaler standardises the labels: about half are negative, which these outputs cannot reach.
+            string why = nonBinary >= 0 ? $"label '{label}' is {data.Labels[nonBinary]} in row {data.Lines[nonBinary]}" : $"label '{label}' with a {output} output";
+            throw new CliError($"regression ({why}) cannot learn through a {output} output, which cannot reach the standardised targets below 0: use --output-activation Linear (the default for --loss mse)");
+        }
+
+        if (!classification && balance != null && balanceOn)
+        {
+            throw new CliError("--class-balance on applies to classification (labels 0/1, sigmoid output); this is regression");
+        }
+
         int[] sizes = [features.Length, .. hidden, 1];
         Network network;
+        OnlineLearner learner;
+        var options = new LearnerOptions
+        {
+            Task = classification ? LearnerTask.Classification : LearnerTask.Regression,
+            BaseLearningRate = rate,
+            ClassBalance = classification && balanceOn,
+            DivergenceGuard = divergenceGuard,
+        };
         try
         {
             network = new Network(sizes, result.GetValue(HiddenActivation), output, loss, result.GetValue(Seed),
                 momentum > 0 ? NetworkOptions.Momentum : NetworkOptions.None);
+            learner = new OnlineLearner(network, options);
         }
         catch (ArgumentException error)
         {
             throw new CliError(error.Message);
         }
 
-        var options = new LearnerOptions
-        {
-            Task = classification ? LearnerTask.Classification : LearnerTask.Regression,
-            BaseLearningRate = Q16.FromDouble(rate),
-            ClassBalance = classification && OnOff(result.GetValue(ClassBalance)!, "--class-balance"),
-        };
-        var learner = new OnlineLearner(network, options);
-        network.Momentum = Q16.FromDouble(momentum);
-        network.StochasticRounding = OnOff(result.GetValue(StochasticRounding)!, "--stochastic-rounding");
-
-        double[] units = FeatureUnits.Choose(data.Values);
-        double targetUnits = classification ? 1 : FeatureUnits.Choose(data.Labels.Select(l => new[] { l }).ToArray())[0];
-        var metadata = new ModelFile.Metadata { Features = features, Label = label, UnitsPerValue = units, TargetUnitsPerValue = targetUnits, LearningRate = rate };
-        int[][] raw = data.Values.Select(v => FeatureUnits.ToRaw(v, units)).ToArray();
-        int[][] targets = data.Labels.Select(l => classification ? new[] { l == 1 ? Q16.One : 0 } : FeatureUnits.ToRaw([l], [targetUnits])).ToArray();
+        network.Momentum = momentum;
+        network.StochasticRounding = stochastic;
+        double[] units = FeatureUnits.Choose(data.Values, features);
+        double targetUnits = classification ? 1 : FeatureUnits.Choose(data.Labels.Select(l => new[] { l }).ToArray(), [label])[0];
+        var metadata = new ModelFile.Metadata { Features = features, Label = label, UnitsPerValue = units, TargetUnitsPerValue = targetUnits, LearningRate = Q16.ToDouble(rate) };
+        int[][] raw = data.Values.Select((v, r) => FeatureUnits.ToRaw(v, units, features, data.Lines[r])).ToArray();
+        int[][] targets = data.Labels.Select((l, r) => classification ? [l == 1 ? Q16.One : 0] : FeatureUnits.ToRaw([l], [targetUnits], [label], data.Lines[r])).ToArray();
         return new Built(data, learner, options, metadata, raw, targets);
     }
-
-    private static bool OnOff(string value, string option) => value.ToLowerInvariant() switch
-    {
-        "on" => true,
-        "off" => false,
-        _ => throw new CliError($"{option} must be on or off, not '{value}'"),
-    };
 }

@@ -31,63 +31,158 @@ public sealed class ModelFile
         public string Engine { get; set; } = "fixed";
     }
 
-    private ModelFile(OnlineLearner learner, Metadata metadata, byte[] blob)
+    private ModelFile(OnlineLearner learner, Metadata? metadata, byte[] blob, string sidecar)
     {
+        SidecarFullPath = Path.GetFullPath(sidecar);
         Learner = learner;
-        Meta = metadata;
+        HasMetadata = metadata != null;
+        Meta = metadata ?? new Metadata();
         Blob = blob;
     }
 
     /// <summary>The learner the blob was loaded into.</summary>
     public OnlineLearner Learner { get; }
 
-    /// <summary>The metadata (defaults when the sidecar is missing).</summary>
+    /// <summary>Whether the sidecar (.nbp.json) was there: without it features, label and units are unknown.</summary>
+    public bool HasMetadata { get; }
+
+    /// <summary>The metadata (empty defaults when the sidecar is missing: see <see cref="HasMetadata"/>).</summary>
     public Metadata Meta { get; }
+
+    /// <summary>Where the sidecar is (or would be).</summary>
+    public string SidecarFullPath { get; }
 
     /// <summary>The blob's bytes.</summary>
     public byte[] Blob { get; }
 
-    /// <summary>Writes the blob and its metadata; returns the blob's size.</summary>
-    public static int Save(string path, OnlineLearner learner, Metadata metadata)
+    /// <summary>The model blob of <paramref name="learner"/>.</summary>
+    public static byte[] BlobOf(OnlineLearner learner)
     {
         byte[] blob = new byte[ModelBlob.SizeOf(learner)];
         ModelBlob.Write(learner, blob, 0);
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder != null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        File.WriteAllBytes(path, blob);
-        File.WriteAllText(path + ".json", JsonSerializer.Serialize(metadata, JsonOptions));
-        return blob.Length;
+        return blob;
     }
 
-    /// <summary>Loads a model; a missing or corrupt file is a <see cref="CliError"/>.</summary>
+    /// <summary>The sidecar's bytes.</summary>
+    public static byte[] SidecarOf(Metadata metadata) => JsonSerializer.SerializeToUtf8Bytes(metadata, JsonOptions);
+
+    /// <summary>The sidecar's path for a model path.</summary>
+    public static string SidecarPath(string modelPath) => modelPath + ".json";
+
+    /// <summary>
+    /// Loads a model and its sidecar if there is one; a missing or corrupt model, or a malformed
+    /// or inconsistent sidecar, is a <see cref="CliError"/> naming the file and the problem.
+    /// </summary>
     public static ModelFile Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new CliError($"--model names a folder, not a model file: {path}");
+        }
+
         if (!File.Exists(path))
         {
             throw new CliError($"model file not found: {path}");
         }
 
         byte[] blob = File.ReadAllBytes(path);
-        var metadata = File.Exists(path + ".json")
-            ? JsonSerializer.Deserialize<Metadata>(File.ReadAllText(path + ".json"), JsonOptions) ?? new Metadata()
-            : new Metadata();
+        OnlineLearner learner;
         try
         {
             var description = new ModelDescription(blob, 0, blob.Length);
-            var learner = description.CreateLearner(new LearnerOptions { BaseLearningRate = Q16.FromDouble(metadata.LearningRate) });
+            learner = description.CreateLearner(new LearnerOptions());
             ModelBlob.Read(learner, blob, 0, blob.Length);
-            return new ModelFile(learner, metadata, blob);
         }
         catch (InvalidModelException error)
         {
             throw new CliError($"{path}: corrupt model: {error.Message}");
         }
+        catch (ArgumentException error)
+        {
+            throw new CliError($"{path}: not a usable model: {error.Message}");
+        }
+
+        string sidecar = SidecarPath(path);
+        Metadata? metadata = File.Exists(sidecar) ? ReadSidecar(sidecar, learner) : null;
+        if (metadata != null)
+        {
+            // The learner's rate is not in the blob (hyper-parameters come from the code that
+            // builds the learner): the sidecar gives the one it was trained with.
+            int rate = OptionChecks.Rate(metadata.LearningRate, sidecar + ": learningRate");
+            var retuned = new ModelDescription(blob, 0, blob.Length).CreateLearner(new LearnerOptions { BaseLearningRate = rate });
+            ModelBlob.Read(retuned, blob, 0, blob.Length);
+            learner = retuned;
+        }
+
+        return new ModelFile(learner, metadata, blob, sidecar);
+    }
+
+    // The sidecar is the desktop's own file, but it is edited by hand and copied about: every
+    // field is checked against the blob it describes.
+    private static Metadata ReadSidecar(string sidecar, OnlineLearner learner)
+    {
+        Metadata? metadata;
+        try
+        {
+            // A misspelt field is an error, not a silently missing value.
+            metadata = JsonSerializer.Deserialize<Metadata>(File.ReadAllText(sidecar), new JsonSerializerOptions(JsonOptions) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow });
+        }
+        catch (JsonException error)
+        {
+            throw new CliError($"{sidecar}: malformed model metadata ({error.Message})");
+        }
+
+        if (metadata == null)
+        {
+            throw new CliError($"{sidecar}: malformed model metadata (null)");
+        }
+
+        int inputs = learner.Network.InputCount;
+        metadata.Features ??= [];
+        metadata.UnitsPerValue ??= [];
+        metadata.Label ??= "";
+        if (metadata.Features.Length != inputs || metadata.Features.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new CliError($"{sidecar}: 'features' names {metadata.Features.Length} column(s); the model takes {inputs}");
+        }
+
+        if (metadata.UnitsPerValue.Length != inputs)
+        {
+            throw new CliError($"{sidecar}: 'unitsPerValue' has {metadata.UnitsPerValue.Length} value(s); the model takes {inputs} features");
+        }
+
+        int bad = Array.FindIndex(metadata.UnitsPerValue, u => !(u > 0) || !double.IsFinite(u));
+        if (bad >= 0)
+        {
+            throw new CliError($"{sidecar}: 'unitsPerValue' of '{metadata.Features[bad]}' must be a positive number, got {OptionChecks.Show(metadata.UnitsPerValue[bad])}");
+        }
+
+        if (!(metadata.TargetUnitsPerValue > 0) || !double.IsFinite(metadata.TargetUnitsPerValue))
+        {
+            throw new CliError($"{sidecar}: 'targetUnitsPerValue' must be a positive number, got {OptionChecks.Show(metadata.TargetUnitsPerValue)}");
+        }
+
+        if (string.IsNullOrWhiteSpace(metadata.Label))
+        {
+            throw new CliError($"{sidecar}: 'label' is empty");
+        }
+
+        if (metadata.Engine is not ("fixed" or "double"))
+        {
+            throw new CliError($"{sidecar}: 'engine' must be fixed or double, got '{metadata.Engine}'");
+        }
+
+        return metadata;
     }
 
     /// <summary>Indented camelCase JSON, as every --json output.</summary>
-    public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        // Column names and table headings as written ("+ momentum", "°C"), not \u escapes: the output goes to a terminal or a script, never into HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // A figure that is not finite (a speed over a run too short for the clock) prints as "Infinity" rather than failing the command.
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 }

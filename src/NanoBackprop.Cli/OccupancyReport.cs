@@ -50,7 +50,7 @@ public static class OccupancyReport
         output.WriteLine($"  learn on the first {SplitRows} rows, then predict the last {summary.Runs[0].FixedCurve.Length - SplitRows} frozen (base rate {summary.Splits[0].BaseRate:P1}):");
         output.WriteLine($"    fixed point  median {summary.SplitFixedMedian:P2}  min {summary.Splits.Min(s => s.FixedAccuracy):P2}  max {summary.Splits.Max(s => s.FixedAccuracy):P2}");
         output.WriteLine($"    double twin  median {summary.SplitDoubleMedian:P2}  min {summary.Splits.Min(s => s.DoubleAccuracy):P2}  max {summary.Splits.Max(s => s.DoubleAccuracy):P2}");
-        output.WriteLine($"  fixed point: {summary.Runs.Average(r => r.SamplesPerSecond):N0} rows/s (predict + learn, this machine)");
+        output.WriteLine($"  fixed point: {summary.Runs.Average(r => r.SamplesPerSecond):N0} rows/s (predict + learn, one pass per seed, {BuildInfo.Configuration} build, this machine)");
         var learner = OccupancyReplay.CreateLearner(0, OccupancyReplay.DefaultOptions());
         var guarded = OccupancyReplay.CreateLearner(0, OccupancyReplay.DefaultOptions(), guard: true);
         output.WriteLine($"  model blob {ModelBlob.SizeOf(learner)} bytes ({ModelBlob.SizeOf(guarded)} with the divergence guard's snapshot); network RAM {learner.Network.RamBytes} bytes");

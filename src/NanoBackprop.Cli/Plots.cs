@@ -9,8 +9,8 @@ public static class Plots
     /// <summary>Default height of every chart, in pixels.</summary>
     public const int Height = 500;
 
-    /// <summary>Writes one line per series against the sample index.</summary>
-    public static void SaveCurves(string path, string title, string xLabel, string yLabel, params (string Name, double[] Values)[] series)
+    /// <summary>A PNG with one line per series against the sample index.</summary>
+    public static byte[] Curves(string title, string xLabel, string yLabel, params (string Name, double[] Values)[] series)
     {
         var plot = new ScottPlot.Plot();
         for (int s = 0; s < series.Length; s++)
@@ -40,12 +40,6 @@ public static class Plots
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend();
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder != null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        plot.SavePng(path, Width, Height);
+        return plot.GetImage(Width, Height).GetImageBytes(ScottPlot.ImageFormat.Png, 100);
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 
 namespace NanoBackprop.Cli;
 
@@ -10,19 +9,27 @@ public static class Program
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error, !Console.IsOutputRedirected);
 
     /// <summary>
-    /// Runs a command line against the given writers: what tests call. Errors print one line on
-    /// <paramref name="error"/> and return a non-zero code, never a stack trace.
+    /// The commands, one file each (XxxCommand.cs), every setting a named option parsed by
+    /// System.CommandLine.
+    /// </summary>
+    public static Command[] Commands(CliOutput output) =>
+    [
+        DemoCommand.Create(output), SeedsCommand.Create(output), TrainCommand.Create(output), EvalCommand.Create(output),
+        ReplayCommand.Create(output), ExportCommand.Create(output), InspectCommand.Create(output), GradcheckCommand.Create(output),
+        OccupancyCommand.Create(output), SoakCommand.Create(output), XorSweepCommand.Create(output), RamBudgetCommand.Create(output),
+        NfPackageCommand.Create(output), DeploySetCommand.Create(output),
+    ];
+
+    /// <summary>
+    /// Runs a command line against the given writers: what tests call. Any failure, a usage
+    /// mistake included, prints exactly one line "nanobackprop: ..." on <paramref name="error"/>
+    /// and returns 1, never a stack trace.
     /// </summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
     {
         var cli = new CliOutput(output, error, interactive);
         var root = new RootCommand("nanobackprop: train, check and export fixed-point networks that learn on the microcontroller");
-        foreach (var command in new[]
-                 {
-                     DemoCommand.Create(cli), SeedsCommand(cli), TrainCommand.Create(cli), EvalCommand.Create(cli), ReplayCommand.Create(cli),
-                     ExportCommand.Create(cli), InspectCommand.Create(cli), GradcheckCommand(cli), OccupancyCommand(cli), SoakCommand(cli), XorSweepCommand(cli),
-                     RamBudgetCommand(cli), NanoFrameworkBuildCommands.Package(cli), NanoFrameworkBuildCommands.DeploySet(cli),
-                 })
+        foreach (var command in Commands(cli))
         {
             root.Subcommands.Add(command);
         }
@@ -30,144 +37,45 @@ public static class Program
         try
         {
             var parsed = root.Parse(args.Length == 0 ? ["demo"] : args);
+            if (parsed.Errors.Count > 0)
+            {
+                // The parser would print every error and the help; one line is the contract.
+                // A stray token explains the others ("required command was not provided"): it goes first.
+                string command = parsed.CommandResult.Command == root ? "" : " " + parsed.CommandResult.Command.Name;
+                var messages = parsed.Errors.Select(e => e.Message).OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1).Distinct();
+                return Fail(error, $"{string.Join(" ", messages)} (see 'nanobackprop{command} --help')");
+            }
+
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (CliError failure)
+        catch (Exception failure)
         {
-            error.WriteLine("nanobackprop: " + failure.Message);
-            return 1;
-        }
-        catch (IOException failure)
-        {
-            error.WriteLine("nanobackprop: " + failure.Message);
-            return 1;
-        }
-        catch (UnauthorizedAccessException failure)
-        {
-            error.WriteLine("nanobackprop: " + failure.Message);
-            return 1;
+            return Fail(error, Describe(failure));
         }
     }
 
-    private static Command SeedsCommand(CliOutput output)
+    private static int Fail(TextWriter error, string message)
     {
-        var command = new Command("seeds", "The worked examples (seeds 000-002, NOT, XOR), fixed point beside the double reference");
-        command.SetAction(_ => SeedsDemo.Run(output.Out));
-        return command;
+        // One line whatever the message holds (a path or a library message with a line break).
+        error.WriteLine("nanobackprop: " + string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        return 1;
     }
 
-    private static Command GradcheckCommand(CliOutput output)
+    // The line for an exception: user-facing errors as they are; anything else still one line,
+    // marked as a fault of the tool so that it is reported rather than mistaken for bad input.
+    private static string Describe(Exception failure)
     {
-        var count = new Option<int>("--count") { Description = "Random nets to check", DefaultValueFactory = _ => 1000 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the random nets", DefaultValueFactory = _ => 1 };
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        var command = new Command("gradcheck", "Fixed-point gradients of random nets against the double reference") { count, seed, json };
-        command.SetAction(parse =>
+        while (failure is AggregateException { InnerExceptions.Count: 1 } aggregate)
         {
-            if (parse.GetValue(count) < 1)
-            {
-                throw new CliError("--count must be at least 1");
-            }
-
-            var summary = GradientCheck.Run(parse.GetValue(count), parse.GetValue(seed));
-            if (parse.GetValue(json))
-            {
-                output.Json(summary);
-                return 0;
-            }
-
-            var table = new Table().AddColumns("relative error ‖g_fix - g_ref‖ / ‖g_ref‖", "");
-            table.AddRow("nets (skipped: out of Q16.16 range or at a ReLU kink)", $"{summary.Nets} ({summary.Skipped})");
-            table.AddRow("layers with ‖g_ref‖ ≥ 1e-2", summary.Layers.ToString());
-            table.AddRow("median", $"{summary.MedianRelativeError:E2}");
-            table.AddRow("p99", $"{summary.P99RelativeError:E2}");
-            table.AddRow("max", $"{summary.MaxRelativeError:E2}");
-            table.AddRow("mean signed error where |g| < 1", $"{summary.MeanSignedErrorLsb:+0.0000;-0.0000} LSB");
-            output.Console.Write(table);
-            return 0;
-        });
-        return command;
-    }
-
-    // occupancy [Schedule base floor τ on|off [margin]]: the replay with other learner settings.
-    private static Command OccupancyCommand(CliOutput output)
-    {
-        var settings = new Argument<string[]>("settings") { Description = "Schedule, base rate, floor, decay samples, class balance on|off [, confidence margin]", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("occupancy", "The Occupancy replay over seeds 0-9 with chosen learner settings (for tuning)") { settings };
-        command.SetAction(parse =>
-        {
-            string[] values = parse.GetValue(settings) ?? [];
-            output.Out.WriteLine("Occupancy replay (UCI Occupancy Detection, CC BY 4.0): 5-8-1 sigmoid, cross-entropy");
-            OccupancyReport.Write(output.Out, OccupancyReport.Run(OccupancyData.LoadEmbedded(), () => ParseOptions(values)));
-            return 0;
-        });
-        return command;
-    }
-
-    private static LearnerOptions ParseOptions(string[] values)
-    {
-        var options = new LearnerOptions();
-        var culture = System.Globalization.CultureInfo.InvariantCulture;
-        if (values.Length >= 5)
-        {
-            options.Schedule = Enum.Parse<LearningRateSchedule>(values[0]);
-            options.BaseLearningRate = Q16.FromDouble(double.Parse(values[1], culture));
-            options.LearningRateFloor = Q16.FromDouble(double.Parse(values[2], culture));
-            options.DecaySamples = int.Parse(values[3], culture);
-            options.ClassBalance = values[4] == "on";
+            failure = aggregate.InnerExceptions[0];
         }
 
-        if (values.Length >= 6)
+        return failure switch
         {
-            options.ConfidenceMargin = Q16.FromDouble(double.Parse(values[5], culture));
-        }
-
-        return options;
-    }
-
-    private static Command RamBudgetCommand(CliOutput output)
-    {
-        var command = new Command("ram-budget", "nanoCLR heap per network and option set against the heap an ESP32 leaves (docs/BOARDS.md)");
-        command.SetAction(_ => RamBudget.Write(output.Out));
-        return command;
-    }
-
-    private static Command SoakCommand(CliOutput output)
-    {
-        var steps = new Option<long>("--steps") { Description = "Learning steps", DefaultValueFactory = _ => 10_000_000 };
-        var command = new Command("soak", "A long drifting stream through the learner (10 drifts)") { steps };
-        command.SetAction(parse =>
-        {
-            long count = parse.GetValue(steps);
-            if (count < 10)
-            {
-                throw new CliError("--steps must be at least 10");
-            }
-
-            Soak.Write(output.Out, Soak.Run(count, count / 10, 1));
-            return 0;
-        });
-        return command;
-    }
-
-    private static Command XorSweepCommand(CliOutput output)
-    {
-        var command = new Command("xor-sweep", "XOR success over 100 seeds for several learning rates, both rounding modes");
-        command.SetAction(_ =>
-        {
-            output.Out.WriteLine("hidden  lr     epochs  rounding    fixed ok  double ok  fixed median MSE  double median MSE");
-            foreach (int hidden in new[] { 2, 3 })
-            {
-                foreach (double rate in new[] { 0.5, 1.0, 2.0 })
-                {
-                    foreach (bool stochastic in new[] { false, true })
-                    {
-                        var outcome = XorExperiment.Run(new XorExperiment.Settings(hidden, rate, 5000, stochastic), 100);
-                        output.Out.WriteLine($"2-{hidden}-1   {rate,-5}  5000    {(stochastic ? "stochastic" : "nearest"),-10}  {outcome.FixedSuccesses,8}  {outcome.ReferenceSuccesses,9}  {outcome.FixedMedianMse,16:E2}  {outcome.ReferenceMedianMse,17:E2}");
-                    }
-                }
-            }
-        });
-        return command;
+            CliError => failure.Message,
+            IOException or UnauthorizedAccessException => failure.Message,
+            OutOfMemoryException => "out of memory: " + failure.Message,
+            _ => $"internal error ({failure.GetType().Name}: {failure.Message}); please report it",
+        };
     }
 }

@@ -6,8 +6,13 @@ namespace NanoBackprop.Cli;
 /// <summary>`nanobackprop replay`: a CSV streamed through the online learner as a board would.</summary>
 public static class ReplayCommand
 {
-    /// <summary>The result printed by --json.</summary>
-    public sealed record Result(string Command, int Rows, double? PrequentialAccuracy, double MeanLoss, double FinalRunningLoss, int Rollbacks, int SaturatedReadings, double SamplesPerSecond, string? Plot)
+    /// <summary>
+    /// The result printed by --json. PrequentialAccuracy (classification only, else null): the
+    /// share of rows predicted right before learning them. PrequentialRmse (regression only, else
+    /// null): the root mean squared error of those predictions, in the label's units.
+    /// </summary>
+    public sealed record Result(string Command, string Task, int Rows, double? PrequentialAccuracy, double? PrequentialRmse, double MeanLoss, double FinalRunningLoss,
+        int Rollbacks, int SaturatedReadings, double SamplesPerSecond, string Build, string? Plot)
     {
         /// <summary>The same replay on nanoCLR (with --on-device-emulator), else null.</summary>
         public OnDeviceEmulatorReplay.Outcome? OnDeviceEmulator { get; init; }
@@ -17,7 +22,7 @@ public static class ReplayCommand
     public static Command Create(CliOutput output)
     {
         var settings = new LearnerSettings();
-        var guard = new Option<string>("--guard") { Description = "Divergence guard on or off", DefaultValueFactory = _ => "on" };
+        var guard = new Option<string?>("--guard") { Description = "Divergence guard on or off [default: on]" };
         var plot = new Option<string?>("--plot") { Description = "Write the prequential accuracy and running loss as a PNG" };
         var onDevice = new Option<bool>("--on-device-emulator")
         {
@@ -30,23 +35,18 @@ public static class ReplayCommand
         command.Options.Add(onDevice);
         command.SetAction(parse =>
         {
-            string guardValue = parse.GetValue(guard)!.ToLowerInvariant();
-            if (guardValue != "on" && guardValue != "off")
-            {
-                throw new CliError($"--guard must be on or off, not '{guardValue}'");
-            }
-
+            bool guardOn = OptionChecks.OnOff(parse.GetValue(guard), "--guard", true);
+            string? plotPath = parse.GetValue(plot) is { } p ? OutputFile.Check(p, "--plot", parse.GetValue(settings.Data)) : null;
             if (parse.GetValue(onDevice))
             {
                 OnDeviceEmulatorReplay.RequireEmulator();
             }
 
-            var built = settings.Build(parse);
-            var (learner, options) = guardValue == "on" ? WithGuard(built.Learner) : (built.Learner, built.Options);
+            var built = settings.Build(parse, divergenceGuard: guardOn);
             OnDeviceEmulatorReplay.Outcome? device = parse.GetValue(onDevice)
-                ? OnDeviceEmulatorReplay.Run(learner, options, built.Raw, built.Targets, TimeSpan.FromMinutes(30))
+                ? OnDeviceEmulatorReplay.Run(built.Learner, built.Options, built.Raw, built.Targets, TimeSpan.FromMinutes(30))
                 : null;
-            var result = Run(learner, built.Raw, built.Targets, parse.GetValue(plot)) with { OnDeviceEmulator = device };
+            var result = Run(built.Learner, built.Raw, built.Targets, built.Metadata.TargetUnitsPerValue, plotPath) with { OnDeviceEmulator = device };
             if (parse.GetValue(settings.Json))
             {
                 output.Json(result);
@@ -59,11 +59,15 @@ public static class ReplayCommand
             {
                 table.AddRow("prequential accuracy", $"{accuracy:P2}");
             }
+            else
+            {
+                table.AddRow($"prequential RMSE ({built.Metadata.Label}'s units)", $"{result.PrequentialRmse:G5}");
+            }
 
             table.AddRow("mean loss (before each update)", $"{result.MeanLoss:F5}");
             table.AddRow("rollbacks", result.Rollbacks.ToString());
             table.AddRow("saturated readings", result.SaturatedReadings.ToString());
-            table.AddRow("speed", $"{result.SamplesPerSecond:N0} rows/s");
+            table.AddRow("speed", $"{result.SamplesPerSecond:N0} rows/s ({result.Build} build, one pass on this machine)");
             if (result.Plot != null)
             {
                 table.AddRow("curves", result.Plot);
@@ -82,34 +86,28 @@ public static class ReplayCommand
         return command;
     }
 
-    private static (OnlineLearner, LearnerOptions) WithGuard(OnlineLearner learner)
-    {
-        var network = learner.Network;
-        var options = new LearnerOptions
-        {
-            Task = learner.Task,
-            BaseLearningRate = network.LearningRate,
-            ClassBalance = learner.Task == LearnerTask.Classification,
-            DivergenceGuard = true,
-        };
-        return (new OnlineLearner(network, options), options);
-    }
-
     /// <summary>Predict, then learn, every row in order.</summary>
-    public static Result Run(OnlineLearner learner, int[][] raw, int[][] targets, string? plotPath)
+    public static Result Run(OnlineLearner learner, int[][] raw, int[][] targets, double targetUnits, string? plotPath)
     {
         int rows = raw.Length;
         var accuracy = new double[rows];
         var loss = new double[rows];
         int correct = 0;
         double lossSum = 0;
+        double squares = 0;
+        bool classification = learner.Task == LearnerTask.Classification;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int row = 0; row < rows; row++)
         {
-            if (learner.Task == LearnerTask.Classification)
+            if (classification)
             {
                 correct += (learner.Predict(raw[row])[0] >= Q16.Half ? Q16.One : 0) == targets[row][0] ? 1 : 0;
                 accuracy[row] = (double)correct / (row + 1);
+            }
+            else
+            {
+                double error = (learner.Predict(raw[row])[0] - (double)targets[row][0]) / targetUnits;
+                squares += error * error;
             }
 
             lossSum += Q16.ToDouble(learner.Learn(raw[row], targets[row]));
@@ -119,17 +117,13 @@ public static class ReplayCommand
         double seconds = clock.Elapsed.TotalSeconds;
         if (plotPath != null)
         {
-            if (learner.Task == LearnerTask.Classification)
-            {
-                Plots.SaveCurves(plotPath, "Prequential replay", "row", "accuracy so far / running loss", ("prequential accuracy", accuracy), ("running ½(y - t)²", loss));
-            }
-            else
-            {
-                Plots.SaveCurves(plotPath, "Prequential replay", "row", "running ½(y - t)²", ("running ½(y - t)²", loss));
-            }
+            OutputFile.WriteAll((plotPath, classification
+                ? Plots.Curves("Prequential replay", "row", "accuracy so far / running loss", ("prequential accuracy", accuracy), ("running ½(y - t)²", loss))
+                : Plots.Curves("Prequential replay", "row", "running ½(y - t)²", ("running ½(y - t)²", loss))));
         }
 
-        return new Result("replay", rows, learner.Task == LearnerTask.Classification ? (double)correct / rows : null, lossSum / rows,
-            Q16.ToDouble(learner.RunningLoss), learner.Rollbacks, learner.Scaler.SaturatedReadings, rows / seconds, plotPath);
+        return new Result("replay", classification ? "classification" : "regression", rows, classification ? (double)correct / rows : null,
+            classification ? null : Math.Sqrt(squares / rows), lossSum / rows, Q16.ToDouble(learner.RunningLoss), learner.Rollbacks,
+            learner.Scaler.SaturatedReadings, rows / seconds, BuildInfo.Configuration, plotPath);
     }
 }

@@ -8,15 +8,22 @@ namespace NanoBackprop.Cli;
 /// <summary>`nanobackprop train`: trains per sample and writes the model blob a board loads.</summary>
 public static class TrainCommand
 {
-    /// <summary>The result printed by --json.</summary>
-    public sealed record Result(string Command, string Engine, int Rows, int Epochs, long Samples, double LastEpochAccuracy, double FinalRunningLoss,
-        double Seconds, double SamplesPerSecond, string Model, int ModelBytes, int RamBytes, string? Plot);
+    /// <summary>
+    /// The result printed by --json. LastEpochAccuracy (classification only, else null): the share
+    /// of the last epoch's rows predicted right before learning them. LastEpochRmse (regression
+    /// only, else null): the root mean squared error of those predictions, in the label's units.
+    /// </summary>
+    public sealed record Result(string Command, string Engine, string Task, int Rows, int Epochs, long Samples, double? LastEpochAccuracy, double? LastEpochRmse,
+        double FinalRunningLoss, double Seconds, double SamplesPerSecond, string Model, int ModelBytes, int RamBytes, string? Plot);
+
+    /// <summary>The most epochs a run takes.</summary>
+    public const int MaxEpochs = 10_000;
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliOutput output)
     {
         var settings = new LearnerSettings();
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the file", DefaultValueFactory = _ => 1 };
+        var epochs = new Option<int>("--epochs") { Description = $"Passes over the file (1 to {MaxEpochs:N0})", DefaultValueFactory = _ => 1 };
         var engine = new Option<string>("--engine") { Description = "fixed (Q16.16, as on the board) or double (the reference, quantised at the end)", DefaultValueFactory = _ => "fixed" };
         var shuffle = new Option<bool>("--shuffle") { Description = "Shuffle the rows each epoch (default: file order, as a stream)" };
         var modelPath = new Option<string>("--out") { Description = "Model file to write (.nbp; metadata goes to .nbp.json)", Required = true };
@@ -30,20 +37,20 @@ public static class TrainCommand
 
         command.SetAction(parse =>
         {
-            var built = settings.Build(parse);
-            int epochCount = parse.GetValue(epochs);
-            if (epochCount < 1)
-            {
-                throw new CliError("--epochs must be at least 1");
-            }
-
+            // Every option and output path is checked before the data is read and trained on.
+            int epochCount = OptionChecks.Range(parse.GetValue(epochs), "--epochs", 1, MaxEpochs);
             string engineName = parse.GetValue(engine)!.ToLowerInvariant();
             if (engineName != "fixed" && engineName != "double")
             {
-                throw new CliError($"--engine must be fixed or double, not '{engineName}'");
+                throw new CliError($"--engine must be fixed or double, got '{engineName}'");
             }
 
-            var result = Run(built, epochCount, engineName, parse.GetValue(shuffle), parse.GetValue(settings.Seed), parse.GetValue(modelPath)!, parse.GetValue(plot), output, !parse.GetValue(settings.Json));
+            string dataPath = parse.GetValue(settings.Data)!;
+            string model = OutputFile.Check(parse.GetValue(modelPath), "--out", dataPath);
+            OutputFile.Check(ModelFile.SidecarPath(model), "--out (its .json metadata)", dataPath);
+            string? plotPath = parse.GetValue(plot) is { } p ? OutputFile.Check(p, "--plot", dataPath, model, ModelFile.SidecarPath(model)) : null;
+            var built = settings.Build(parse, doubleEngine: engineName == "double");
+            var result = Run(built, epochCount, engineName, parse.GetValue(shuffle), parse.GetValue(settings.Seed), model, plotPath, output, !parse.GetValue(settings.Json));
             if (parse.GetValue(settings.Json))
             {
                 output.Json(result);
@@ -53,9 +60,17 @@ public static class TrainCommand
                 var table = new Table().AddColumns("", "");
                 table.AddRow("engine", result.Engine);
                 table.AddRow("samples", $"{result.Samples:N0} ({result.Epochs} epoch(s) of {result.Rows:N0} rows)");
-                table.AddRow("last epoch accuracy (predict, then learn)", $"{result.LastEpochAccuracy:P2}");
+                if (result.LastEpochAccuracy is double accuracy)
+                {
+                    table.AddRow("last epoch accuracy (predict, then learn)", $"{accuracy:P2}");
+                }
+                else
+                {
+                    table.AddRow($"last epoch RMSE (predict, then learn; {built.Metadata.Label}'s units)", $"{result.LastEpochRmse:G5}");
+                }
+
                 table.AddRow("final running loss", $"{result.FinalRunningLoss:F5}");
-                table.AddRow("speed", $"{result.SamplesPerSecond:N0} samples/s");
+                table.AddRow("speed", $"{result.SamplesPerSecond:N0} samples/s ({BuildInfo.Configuration} build)");
                 table.AddRow("model", $"{result.Model} ({result.ModelBytes} bytes; network RAM on the board {result.RamBytes} bytes)");
                 if (result.Plot != null)
                 {
@@ -77,13 +92,19 @@ public static class TrainCommand
         int rows = built.Raw.Length;
         var order = Enumerable.Range(0, rows).ToArray();
         var random = new Random(seed);
-        var curve = new double[rows * epochs];
+        long total = (long)rows * epochs;
+        // The curve keeps at most about 20,000 points (the plot draws 2,000).
+        long stride = Math.Max(1, total / 20_000);
+        var curve = new List<double>();
+        bool classification = built.Classification;
+        double targetUnits = built.Metadata.TargetUnitsPerValue;
+        double squares = 0;
         var reference = engine == "double" ? ReferenceMlp.FromNetwork(learner.Network) : null;
         var scaled = new int[learner.Network.InputCount];
         double runningLoss = 0;
         int correct = 0;
         var clock = Stopwatch.StartNew();
-        void Train(Action<int> advance)
+        void Train(Action<long> advance)
         {
             for (int epoch = 0; epoch < epochs; epoch++)
             {
@@ -93,6 +114,7 @@ public static class TrainCommand
                 }
 
                 correct = 0;
+                squares = 0;
                 for (int k = 0; k < rows; k++)
                 {
                     int row = order[k];
@@ -101,21 +123,31 @@ public static class TrainCommand
                     double loss;
                     if (reference == null)
                     {
-                        if (learner.Task == LearnerTask.Classification)
+                        if (classification)
                         {
                             correct += (learner.Predict(raw)[0] >= Q16.Half ? Q16.One : 0) == target[0] ? 1 : 0;
+                        }
+                        else
+                        {
+                            double error = (learner.Predict(raw)[0] - (double)target[0]) / targetUnits;
+                            squares += error * error;
                         }
 
                         loss = Q16.ToDouble(learner.Learn(raw, target));
                     }
                     else
                     {
-                        loss = DoubleStep(learner, reference, raw, target, scaled, ref correct);
+                        loss = DoubleStep(learner, reference, raw, target, scaled, targetUnits, ref correct, ref squares);
                     }
 
                     runningLoss += (loss - runningLoss) / Math.Min(epoch * rows + k + 1, 32);
-                    curve[epoch * rows + k] = runningLoss;
-                    advance(epoch * rows + k + 1);
+                    long done = (long)epoch * rows + k;
+                    if (done % stride == 0)
+                    {
+                        curve.Add(runningLoss);
+                    }
+
+                    advance(done + 1);
                 }
             }
         }
@@ -124,10 +156,10 @@ public static class TrainCommand
         {
             output.Console.Progress().Start(context =>
             {
-                var task = context.AddTask("training", maxValue: rows * epochs);
+                var task = context.AddTask("training", maxValue: total);
                 Train(done =>
                 {
-                    if (done % 256 == 0 || done == rows * epochs)
+                    if (done % 256 == 0 || done == total)
                     {
                         task.Value = done;
                         task.Description = $"training: {done / clock.Elapsed.TotalSeconds:N0} samples/s, running loss {runningLoss:F4}";
@@ -147,22 +179,38 @@ public static class TrainCommand
             built.Metadata.Engine = "double";
         }
 
-        int bytes = ModelFile.Save(modelPath, learner, built.Metadata);
+        byte[] blob = ModelFile.BlobOf(learner);
+        var files = new List<(string, byte[])> { (modelPath, blob), (ModelFile.SidecarPath(modelPath), ModelFile.SidecarOf(built.Metadata)) };
         if (plotPath != null)
         {
-            Plots.SaveCurves(plotPath, "Learning curve", "sample", "running ½(y - t)²", (engine == "fixed" ? "fixed point" : "double", curve));
+            string xLabel = stride == 1 ? "sample" : $"sample / {stride}";
+            files.Add((plotPath, Plots.Curves("Learning curve", xLabel, "running ½(y - t)²", (engine == "fixed" ? "fixed point" : "double", curve.ToArray()))));
         }
 
-        return new Result("train", engine, rows, epochs, (long)rows * epochs, learner.Task == LearnerTask.Classification ? (double)correct / rows : double.NaN,
-            runningLoss, seconds, rows * epochs / seconds, modelPath, bytes, learner.Network.RamBytes, plotPath);
+        OutputFile.WriteAll(files.ToArray());
+        return new Result("train", engine, classification ? "classification" : "regression", rows, epochs, total,
+            classification ? (double)correct / rows : null, classification ? null : Math.Sqrt(squares / rows),
+            runningLoss, seconds, total / seconds, modelPath, blob.Length, learner.Network.RamBytes, plotPath);
     }
 
     // The double engine: the same integer scaler, the reference network, plain SGD at the same rate.
-    private static double DoubleStep(OnlineLearner learner, ReferenceMlp reference, int[] raw, int[] target, int[] scaled, ref int correct)
+    // Predict with the statistics so far (as the fixed engine's Predict does), then observe and learn.
+    private static double DoubleStep(OnlineLearner learner, ReferenceMlp reference, int[] raw, int[] target, int[] scaled, double targetUnits, ref int correct, ref double squares)
     {
+        learner.Scaler.Scale(raw, scaled);
+        double output = reference.Forward(scaled.Select(Q16.ToDouble).ToArray())[0];
+        if (learner.Task == LearnerTask.Regression)
+        {
+            double error = (learner.TargetScaler!.Unscale(0, Q16.FromDouble(Math.Clamp(output, -32767, 32767))) - (double)target[0]) / targetUnits;
+            squares += error * error;
+        }
+        else
+        {
+            correct += (output >= 0.5 ? 1 : 0) == (target[0] == Q16.One ? 1 : 0) ? 1 : 0;
+        }
+
         learner.Scaler.Observe(raw);
         learner.Scaler.Scale(raw, scaled);
-        double[] input = scaled.Select(Q16.ToDouble).ToArray();
         double[] goal;
         if (learner.Task == LearnerTask.Regression)
         {
@@ -172,10 +220,9 @@ public static class TrainCommand
         else
         {
             goal = [Q16.ToDouble(target[0])];
-            correct += (reference.Forward(input)[0] >= 0.5 ? 1 : 0) == (target[0] == Q16.One ? 1 : 0) ? 1 : 0;
         }
 
-        return reference.TrainStep(input, goal, learner.Network.Loss, Q16.ToDouble(learner.Network.LearningRate));
+        return reference.TrainStep(scaled.Select(Q16.ToDouble).ToArray(), goal, learner.Network.Loss, Q16.ToDouble(learner.Network.LearningRate));
     }
 
     private static void CopyWeights(ReferenceMlp reference, Network network)
