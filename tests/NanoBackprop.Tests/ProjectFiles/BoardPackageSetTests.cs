@@ -151,7 +151,7 @@ public sealed class BoardPackageSetTests
         BoardPackageSet checker = Shared();
         string root = ProjectFileTests.RepositoryRoot();
         var testProject = System.Xml.Linq.XDocument.Load(Path.Combine(root, "tests", "NanoBackprop.Boards.Tests", "NanoBackprop.Boards.Tests.csproj"));
-        string[] driverFree = testProject.Descendants().Where(e => e.Name.LocalName == "Compile")
+        string[] driverFree = testProject.Descendants().Where(e => e.Name.LocalName == "Compile" && e.Attribute("Include") != null)
             .Select(e => e.Attribute("Include")!.Value.Replace('\\', '/'))
             .Where(item => item.StartsWith("../../boards/common/Device/", StringComparison.Ordinal))
             .Select(item => item["../../".Length..])
