@@ -26,10 +26,10 @@ namespace NanoBackprop.Benchmarks
         public static readonly string[] Topologies = { "5-8-1", "16-32-16-4", "64-64-10" };
 
         /// <summary>Repetitions of the full run (interleaved batches per operation).</summary>
-        public const int Repetitions = 41;
+        public const int Repetitions = 101;
 
-        /// <summary>Length of one timed batch on nanoCLR, in 100 ns ticks (2 ms).</summary>
-        public const long BatchTicks = 20_000;
+        /// <summary>Length of one timed batch on nanoCLR, in 100 ns ticks (1 ms).</summary>
+        public const long BatchTicks = 10_000;
 
         /// <summary>Where the baseline is looked for when NANOBACKPROP_BASELINE does not name it.</summary>
         public const string BaselineRelativePath = "shared/baselines/HandWrittenQ16Mlp.cs";
@@ -173,7 +173,8 @@ namespace NanoBackprop.Benchmarks
             try
             {
                 NanoClrTimings timings = Measure(home!, baseline, topologies, repetitions, BatchTicks, folder);
-                return Render(timings, repetitions);
+                var ilCounts = NanoClrIlCounts.Count(topologies, baseline);
+                return Render(timings, repetitions) + RenderIlPrediction(timings, ilCounts);
             }
             finally
             {
@@ -227,6 +228,61 @@ namespace NanoBackprop.Benchmarks
 
             text.AppendLine();
             text.AppendLine("The baseline (../shared/baselines/HandWrittenQ16Mlp.cs) has one hidden layer, so 16-32-16-4 has no baseline rows. Every engine network: sigmoid layers, binary cross-entropy (the baseline's loss), learning rate 0.1, seed 1.");
+            return text.ToString();
+        }
+
+        /// <summary>
+        /// How well the IL executed per call (counted on .NET, `il-count`'s instrumentation) predicts
+        /// nanoCLR's time: IL and ns per IL per row, Spearman's rank correlation over every row and
+        /// within each topology, and the engine/baseline ratio the IL count predicts beside the measured one.
+        /// </summary>
+        public static string RenderIlPrediction(NanoClrTimings timings, IReadOnlyDictionary<(string Topology, string Operation), double> ilCounts)
+        {
+            var text = new StringBuilder();
+            var rows = timings.Rows.Where(r => ilCounts.ContainsKey((r.Topology, r.Operation))).ToList();
+            text.AppendLine();
+            text.AppendLine("IL executed per call (the `il-count` instrumentation on .NET, same networks and samples; the baseline compiled for .NET and instrumented the same way) against nanoCLR's time:");
+            text.AppendLine();
+            text.AppendLine("| topology | operation | IL per call | nanoCLR µs, median (min) | ns per IL, median (min) |");
+            text.AppendLine("|---|---|---:|---:|---:|");
+            foreach (NanoClrRow row in rows)
+            {
+                double il = ilCounts[(row.Topology, row.Operation)];
+                text.AppendLine($"| {row.Topology} | {row.Operation} | {il.ToString("N0", CultureInfo.InvariantCulture)} | {Us(row)} | {R(row.MedianNs / il)} ({R(row.MinimumNs / il)}) |");
+            }
+
+            double Rho(IEnumerable<NanoClrRow> selected, Func<NanoClrRow, double> time)
+            {
+                var list = selected.ToList();
+                return NanoClrVariants.Spearman(list.Select(r => ilCounts[(r.Topology, r.Operation)]).ToList(), list.Select(time).ToList());
+            }
+
+            text.AppendLine();
+            text.AppendLine($"Spearman rank correlation of IL per call with nanoCLR time, all {rows.Count} rows: {R(Rho(rows, r => r.MedianNs))} (medians), {R(Rho(rows, r => r.MinimumNs))} (minima).");
+            foreach (string topology in rows.Select(r => r.Topology).Distinct())
+            {
+                var within = rows.Where(r => r.Topology == topology).ToList();
+                text.AppendLine($"Within {topology} ({within.Count} rows): {R(Rho(within, r => r.MedianNs))} (medians), {R(Rho(within, r => r.MinimumNs))} (minima).");
+            }
+
+            text.AppendLine();
+            text.AppendLine("| topology | engine / baseline | predicted by IL | measured, medians (minima) |");
+            text.AppendLine("|---|---|---:|---:|");
+            foreach (string topology in rows.Select(r => r.Topology).Distinct())
+            {
+                foreach ((string engine, string baseline) in new[] { ("Forward", "baseline Forward"), ("Learn, plain SGD", "baseline Learn") })
+                {
+                    NanoClrRow? e = timings.Find(topology, engine);
+                    NanoClrRow? b = timings.Find(topology, baseline);
+                    if (e == null || b == null || !ilCounts.ContainsKey((topology, baseline)))
+                    {
+                        continue;
+                    }
+
+                    text.AppendLine($"| {topology} | {engine} | {R(ilCounts[(topology, engine)] / ilCounts[(topology, baseline)])} | {R((double)e.MedianNs / b.MedianNs)} ({R((double)e.MinimumNs / b.MinimumNs)}) |");
+                }
+            }
+
             return text.ToString();
         }
 

@@ -10,6 +10,12 @@ using NanoBackprop.Benchmarks;
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- nanoclr  µs per call on nanoCLR beside the hand-written baseline
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- nanoclr-variants  what nanoCLR charges for small code shapes
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- --filter '*'   the benchmarks
+if (args.Length == 1 && args[0] == "nanoclr-variants")
+{
+    Console.Write(NanoClrVariants.Run());
+    return 0;
+}
+
 if (args.Length == 1 && args[0] == "nanoclr")
 {
     Console.Write(NanoClrBenchmark.Run(NanoClrBenchmark.Topologies, NanoClrBenchmark.Repetitions));
