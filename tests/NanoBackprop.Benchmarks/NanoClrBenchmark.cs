@@ -203,7 +203,7 @@ namespace NanoBackprop.Benchmarks
                     string baselineName = comparator == null ? "—" : comparator.Operation.Substring("baseline ".Length);
                     string baselineUs = comparator == null ? "" : Us(comparator);
                     string ratio = comparator == null ? "" : $"{R((double)row.MedianNs / comparator.MedianNs)} ({R((double)row.MinimumNs / comparator.MinimumNs)})";
-                    if (row.Operation == "Learn, plain SGD" || row.Operation == "Forward")
+                    if (comparator != null && (row.Operation == "Learn, plain SGD" || row.Operation == "Forward"))
                     {
                         ratio = "**" + ratio + "**";
                     }
