@@ -56,6 +56,40 @@ public sealed class NanoClrBenchmarkSmokeTests
         StringAssert.Contains(NanoClrBenchmark.RenderIlPrediction(timings, ilCounts), "Spearman rank correlation of IL per call with nanoCLR time, all 11 rows");
     }
 
+    /// <summary>
+    /// The variants program (NanoClr/Variants.cs) runs (one repetition, no timing asserted) and the IL
+    /// per element the rules in docs/PERFORMANCE.md quote is what the compiled loops hold: the empty
+    /// loop's 7 (ldloc, ldloc, blt; ldloc, ldc.i4.1, add, stloc), 6 more for s += a[i], the flat and
+    /// hoisted-jagged shapes equal, 2 more for w[j][i], 4 more for w[j * 8 + i], the call's 4 (call,
+    /// and the callee's ldarg.0, ldarg.1, add, ret, less the inline add).
+    /// </summary>
+    [TestMethod]
+    public void TheVariantsProgramRunsOnNanoClrWithTheIlTheRulesQuote()
+    {
+        (NanoFrameworkHome home, _) = RequireEmulatorAndBaseline();
+        string folder = Path.Combine(AppContext.BaseDirectory, "nanoframework-build", "nanoclr-variants");
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        var variants = NanoClrVariants.Measure(home, repetitions: 1, batchTicks: 1_000, folder).ToDictionary(v => v.Type);
+
+        Assert.HasCount(36, variants);
+        Assert.IsTrue(variants.Values.All(v => v.MinimumNs > 0), string.Join(" | ", variants.Values));
+        var expected = new Dictionary<string, double>
+        {
+            ["EmptyLoop"] = 7, ["LocalAdd"] = 11, ["ArrayRead"] = 13, ["ArrayReadLength"] = 15, ["ArrayReadField"] = 14,
+            ["FlatRunningIndex"] = 13, ["JaggedRowHoisted"] = 13, ["Jagged"] = 15, ["FlatIndexMultiply"] = 17,
+            ["IntMultiply"] = 17, ["LongMultiply"] = 19, ["StaticCall"] = 17, ["Branch"] = 18.5, ["BranchFree"] = 23,
+            ["Unrolled"] = 7.75, ["ForEachLoop"] = 17, ["MultiplyAccumulateEngineStyle"] = 21,
+        };
+        foreach (var (type, il) in expected)
+        {
+            Assert.AreEqual(il, variants[type].IlPerElement, type);
+        }
+    }
+
     [TestMethod]
     public void SpearmanRanksWithTiesAveraged()
     {
