@@ -7,7 +7,21 @@ using NanoBackprop.Benchmarks;
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- hash   a fingerprint of training's bits (compare before and after a change)
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- ratios the same operations, interleaved (a cross-check)
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- stream Occupancy replay rows/s and model save/load time
+// dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- nanoclr  µs per call on nanoCLR beside the hand-written baseline
+// dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- nanoclr-variants  what nanoCLR charges for small code shapes
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- --filter '*'   the benchmarks
+if (args.Length == 1 && args[0] == "nanoclr-variants")
+{
+    Console.Write(NanoClrVariants.Run());
+    return 0;
+}
+
+if (args.Length == 1 && args[0] == "nanoclr")
+{
+    Console.Write(NanoClrBenchmark.Run(NanoClrBenchmark.Topologies, NanoClrBenchmark.Repetitions));
+    return 0;
+}
+
 if (args.Length == 1 && args[0] == "ram")
 {
     Console.Write(Reports.RamTable());

@@ -1,0 +1,177 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace NanoBackprop.Benchmarks
+{
+    /// <summary>
+    /// The IL the `nanoclr` command's operations execute per call, counted on .NET with the
+    /// `il-count` tool's instrumentation (<see cref="ExecutedIlCounter"/>): the library's desktop build
+    /// and the baseline (compiled here for .NET) instrumented, the same networks, seeds and samples as
+    /// NanoClr/EngineTiming.cs. Used to test how well an IL count predicts nanoCLR's times.
+    /// </summary>
+    public static class NanoClrIlCounts
+    {
+        private const int Calls = 64;
+
+        /// <summary>IL per call by (topology, operation name as the nanoCLR program prints it).</summary>
+        public static Dictionary<(string Topology, string Operation), double> Count(IReadOnlyList<string> topologies, string baselinePath)
+        {
+            var result = new Dictionary<(string, string), double>();
+            using var library = new ExecutedIlCounter(typeof(Network).Assembly.Location);
+            string baselineDll = CompileBaselineForDotNet(baselinePath);
+            using var baseline = new ExecutedIlCounter(baselineDll);
+            File.Delete(baselineDll); // loaded from its bytes
+            foreach (string topology in topologies)
+            {
+                int[] sizes = TrainingWorkload.ParseTopology(topology);
+                var (inputs, targets) = Samples(sizes[0], sizes[^1]);
+                Type network = library.GetType("NanoBackprop.Network");
+                object bce = Enum.ToObject(library.GetType("NanoBackprop.Loss"), (int)Loss.BinaryCrossEntropy);
+                object NewNetwork(NetworkOptions options)
+                {
+                    object sigmoid = Enum.ToObject(library.GetType("NanoBackprop.Activation"), (int)Activation.Sigmoid);
+                    object created = Activator.CreateInstance(network, sizes, sigmoid, sigmoid, bce, 1, Enum.ToObject(library.GetType("NanoBackprop.NetworkOptions"), (int)options))!;
+                    network.GetProperty("LearningRate")!.SetValue(created, 6554);
+                    return created;
+                }
+
+                MethodInfo forward = network.GetMethod("Forward")!;
+                MethodInfo learn = network.GetMethod("Learn")!;
+                MethodInfo backward = network.GetMethod("Backward")!;
+                MethodInfo apply = network.GetMethod("ApplyGradients")!;
+                object lean = NewNetwork(NetworkOptions.None);
+                object momentum = NewNetwork(NetworkOptions.Momentum);
+                network.GetProperty("Momentum")!.SetValue(momentum, 58982);
+                object stochastic = NewNetwork(NetworkOptions.None);
+                network.GetProperty("StochasticRounding")!.SetValue(stochastic, true);
+                object both = NewNetwork(NetworkOptions.Momentum);
+                network.GetProperty("Momentum")!.SetValue(both, 58982);
+                network.GetProperty("StochasticRounding")!.SetValue(both, true);
+                object accumulating = NewNetwork(NetworkOptions.GradientAccumulation);
+
+                double Per(ExecutedIlCounter counter, Action<int> call)
+                {
+                    for (int n = 0; n < Calls; n++)
+                    {
+                        call(n % inputs.Length); // warm-up: the same regime as the timed batches
+                    }
+
+                    counter.Reset();
+                    for (int n = 0; n < Calls; n++)
+                    {
+                        call(n % inputs.Length);
+                    }
+
+                    return (double)counter.Executed / Calls;
+                }
+
+                result[(topology, "Forward")] = Per(library, k => forward.Invoke(lean, new object[] { inputs[k] }));
+                result[(topology, "Learn, plain SGD")] = Per(library, k => learn.Invoke(lean, new object[] { inputs[k], targets[k] }));
+                result[(topology, "Learn, momentum 0.9")] = Per(library, k => learn.Invoke(momentum, new object[] { inputs[k], targets[k] }));
+                result[(topology, "Learn, stochastic rounding")] = Per(library, k => learn.Invoke(stochastic, new object[] { inputs[k], targets[k] }));
+                result[(topology, "Learn, momentum + stochastic rounding")] = Per(library, k => learn.Invoke(both, new object[] { inputs[k], targets[k] }));
+                result[(topology, "Forward + Backward + ApplyGradients")] = Per(library, k =>
+                {
+                    forward.Invoke(accumulating, new object[] { inputs[k] });
+                    backward.Invoke(accumulating, new object[] { targets[k], bce });
+                    apply.Invoke(accumulating, null);
+                });
+
+                Type optionsType = library.GetType("NanoBackprop.LearnerOptions");
+                Type learnerType = library.GetType("NanoBackprop.OnlineLearner");
+                Type blobType = library.GetType("NanoBackprop.ModelBlob");
+                object blobOptions = Activator.CreateInstance(optionsType)!;
+                optionsType.GetProperty("DivergenceGuard")!.SetValue(blobOptions, true);
+                optionsType.GetProperty("ClassBalance")!.SetValue(blobOptions, false);
+                object blobLearner = Activator.CreateInstance(learnerType, NewNetwork(NetworkOptions.None), blobOptions)!;
+                byte[] blob = new byte[(int)blobType.GetMethod("SizeOf")!.Invoke(null, new[] { blobLearner })!];
+                MethodInfo write = blobType.GetMethod("Write")!;
+                MethodInfo read = blobType.GetMethod("Read")!;
+                write.Invoke(null, new object[] { blobLearner, blob, 0 });
+                if (topology == "5-8-1")
+                {
+                    var data = NanoBackprop.Cli.OccupancyData.LoadEmbedded();
+                    object learner = Activator.CreateInstance(learnerType, NewNetwork(NetworkOptions.None), Activator.CreateInstance(optionsType)!)!;
+                    MethodInfo predict = learnerType.GetMethod("Predict")!;
+                    MethodInfo learnRow = learnerType.GetMethod("Learn")!;
+                    int[] target = new int[1];
+                    int row = 1000; // the rows OccupancySlice.cs holds: 1,000 to 1,299
+                    result[(topology, "learner: Predict + Learn, Occupancy row")] = Per(library, _ =>
+                    {
+                        predict.Invoke(learner, new object[] { data.Readings[row] });
+                        target[0] = data.Labels[row] == 1 ? Q16.One : 0;
+                        learnRow.Invoke(learner, new object[] { data.Readings[row], target });
+                        row = row == 1299 ? 1000 : row + 1;
+                    });
+                }
+
+                result[(topology, "model save (ModelBlob.Write)")] = Per(library, _ => write.Invoke(null, new object[] { blobLearner, blob, 0 }));
+                result[(topology, "model load (ModelBlob.Read)")] = Per(library, _ => read.Invoke(null, new object[] { blobLearner, blob, 0, blob.Length }));
+
+                if (sizes.Length == 3)
+                {
+                    Type mlpType = baseline.GetType("HandWrittenQ16Mlp");
+                    object mlp = Activator.CreateInstance(mlpType, sizes[0], sizes[1], sizes[2], 1)!;
+                    MethodInfo baseForward = mlpType.GetMethod("Forward")!;
+                    MethodInfo baseLearn = mlpType.GetMethod("Learn")!;
+                    result[(topology, "baseline Forward")] = Per(baseline, k => baseForward.Invoke(mlp, new object[] { inputs[k] }));
+                    result[(topology, "baseline Learn")] = Per(baseline, k => baseLearn.Invoke(mlp, new object[] { inputs[k], targets[k], 6554 }));
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>The samples of NanoClr/EngineTiming.cs's Samples class, bit for bit (same xorshift, same seed).</summary>
+        public static (int[][] Inputs, int[][] Targets) Samples(int inputs, int outputs)
+        {
+            const int Count = 16;
+            var inputRows = new int[Count][];
+            var targetRows = new int[Count][];
+            uint r = 12345u | 1u;
+            for (int k = 0; k < Count; k += 2)
+            {
+                int[] input = new int[inputs];
+                for (int i = 0; i < inputs; i++)
+                {
+                    r ^= r << 13; r ^= r >> 17; r ^= r << 5;
+                    input[i] = (int)(r % 131073u) - 65536;
+                }
+
+                int[] target = new int[outputs];
+                int[] opposite = new int[outputs];
+                for (int j = 0; j < outputs; j++)
+                {
+                    r ^= r << 13; r ^= r >> 17; r ^= r << 5;
+                    target[j] = (int)(r & 1u) * 65536;
+                    opposite[j] = 65536 - target[j];
+                }
+
+                inputRows[k] = input; inputRows[k + 1] = input;
+                targetRows[k] = target; targetRows[k + 1] = opposite;
+            }
+
+            return (inputRows, targetRows);
+        }
+
+        /// <summary>The baseline compiled for .NET (Release, C# 10), so that its IL can be counted like the library's.</summary>
+        private static string CompileBaselineForDotNet(string baselinePath)
+        {
+            var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+                .Where(p => Path.GetFileName(p) is "System.Runtime.dll" or "System.Private.CoreLib.dll")
+                .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
+            var compilation = CSharpCompilation.Create("HandWrittenQ16Mlp",
+                new[] { CSharpSyntaxTree.ParseText(File.ReadAllText(baselinePath), new CSharpParseOptions(LanguageVersion.CSharp10), baselinePath) },
+                references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true));
+            string dll = Path.Combine(Path.GetTempPath(), "nanobackprop-baseline-" + Environment.ProcessId + ".dll");
+            var emitted = compilation.Emit(dll);
+            if (!emitted.Success)
+            {
+                throw new InvalidOperationException("the baseline does not compile for .NET: " + string.Join(" | ", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+            }
+
+            return dll;
+        }
+    }
+}

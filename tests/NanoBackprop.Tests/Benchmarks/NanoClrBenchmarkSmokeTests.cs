@@ -1,0 +1,126 @@
+using NanoBackprop.Benchmarks;
+using NanoBackprop.Emulator;
+
+namespace NanoBackprop.Tests;
+
+/// <summary>
+/// The `nanoclr` benchmark program (tests/NanoBackprop.Benchmarks/NanoClr/EngineTiming.cs) builds
+/// for nanoFramework with the library and the baseline, runs on nanoCLR and prints every row the
+/// report needs. Short (one topology, three repetitions of 0.2 ms batches) and without timing
+/// assertions: the figures are in docs/PERFORMANCE.md.
+/// </summary>
+[TestClass]
+public sealed class NanoClrBenchmarkSmokeTests
+{
+    private static readonly string[] Expected581Rows =
+    {
+        "baseline Forward", "baseline Learn", "Forward", "Learn, plain SGD", "Learn, momentum 0.9", "Learn, stochastic rounding",
+        "Learn, momentum + stochastic rounding", "Forward + Backward + ApplyGradients", "learner: Predict + Learn, Occupancy row",
+        "model save (ModelBlob.Write)", "model load (ModelBlob.Read)",
+    };
+
+    [TestMethod]
+    public void TheTimingProgramRunsOnNanoClrAndPrintsEveryRow()
+    {
+        (NanoFrameworkHome home, string baseline) = RequireEmulatorAndBaseline();
+        string folder = Path.Combine(AppContext.BaseDirectory, "nanoframework-build", "nanoclr-benchmark");
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        NanoClrTimings timings = NanoClrBenchmark.Measure(home, baseline, new[] { "5-8-1" }, repetitions: 3, batchTicks: 2_000, folder);
+
+        CollectionAssert.AreEqual(Expected581Rows, timings.Rows.Select(r => r.Operation).ToArray(), string.Join(" | ", timings.Rows));
+        CollectionAssert.AreEqual(Expected581Rows.Where(r => !r.StartsWith("baseline", StringComparison.Ordinal)).ToArray(),
+            NanoClrBenchmark.EngineOperations, "the desktop's list of engine operations is the program's");
+        foreach (NanoClrRow row in timings.Rows)
+        {
+            Assert.AreEqual("5-8-1", row.Topology);
+            Assert.IsGreaterThanOrEqualTo(1, row.CallsPerBatch, row.ToString());
+            Assert.IsTrue(row.MinimumNs > 0 && row.MinimumNs <= row.MedianNs && row.MedianNs <= row.MaximumNs, row.ToString());
+        }
+
+        // The program's model blob is the desktop's size for the same learner (5-8-1 with the divergence guard).
+        var learner = new OnlineLearner(new Network(new[] { 5, 8, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 1, NetworkOptions.None),
+            new LearnerOptions { DivergenceGuard = true, ClassBalance = false });
+        Assert.AreEqual(ModelBlob.SizeOf(learner), timings.BlobBytes["5-8-1"]);
+        Assert.IsGreaterThan(0, timings.ClockStepTicks, "DateTime.UtcNow advanced on nanoCLR");
+
+        string report = NanoClrBenchmark.Render(timings, 3);
+        StringAssert.Contains(report, "| 5-8-1 | Learn, plain SGD |");
+        StringAssert.Contains(report, "5-8-1 learner row / plain-SGD Learn");
+
+        var ilCounts = NanoClrIlCounts.Count(new[] { "5-8-1" }, baseline);
+        CollectionAssert.AreEquivalent(Expected581Rows, ilCounts.Keys.Select(k => k.Operation).ToArray());
+        StringAssert.Contains(NanoClrBenchmark.RenderIlPrediction(timings, ilCounts), "Spearman rank correlation of IL per call with nanoCLR time, all 11 rows");
+    }
+
+    /// <summary>
+    /// The variants program (NanoClr/Variants.cs) runs (one repetition, no timing asserted) and the IL
+    /// per element the rules in docs/PERFORMANCE.md quote is what the compiled loops hold: the empty
+    /// loop's 7 (ldloc, ldloc, blt; ldloc, ldc.i4.1, add, stloc), 6 more for s += a[i], the flat and
+    /// hoisted-jagged shapes equal, 2 more for w[j][i], 4 more for w[j * 8 + i], the call's 4 (call,
+    /// and the callee's ldarg.0, ldarg.1, add, ret, less the inline add).
+    /// </summary>
+    [TestMethod]
+    public void TheVariantsProgramRunsOnNanoClrWithTheIlTheRulesQuote()
+    {
+        (NanoFrameworkHome home, _) = RequireEmulatorAndBaseline();
+        string folder = Path.Combine(AppContext.BaseDirectory, "nanoframework-build", "nanoclr-variants");
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        var variants = NanoClrVariants.Measure(home, repetitions: 1, batchTicks: 1_000, folder).ToDictionary(v => v.Type);
+
+        Assert.HasCount(36, variants);
+        Assert.IsTrue(variants.Values.All(v => v.MinimumNs > 0), string.Join(" | ", variants.Values));
+        var expected = new Dictionary<string, double>
+        {
+            ["EmptyLoop"] = 7, ["LocalAdd"] = 11, ["ArrayRead"] = 13, ["ArrayReadLength"] = 15, ["ArrayReadField"] = 14,
+            ["FlatRunningIndex"] = 13, ["JaggedRowHoisted"] = 13, ["Jagged"] = 15, ["FlatIndexMultiply"] = 17,
+            ["IntMultiply"] = 17, ["LongMultiply"] = 19, ["StaticCall"] = 17, ["Branch"] = 18.5, ["BranchFree"] = 23,
+            ["Unrolled"] = 7.75, ["ForEachLoop"] = 17, ["MultiplyAccumulateEngineStyle"] = 21,
+        };
+        foreach (var (type, il) in expected)
+        {
+            Assert.AreEqual(il, variants[type].IlPerElement, type);
+        }
+    }
+
+    [TestMethod]
+    public void SpearmanRanksWithTiesAveraged()
+    {
+        Assert.AreEqual(1.0, NanoClrVariants.Spearman(new double[] { 1, 2, 3, 4 }, new double[] { 10, 20, 30, 400 }), 1e-12);
+        Assert.AreEqual(-1.0, NanoClrVariants.Spearman(new double[] { 1, 2, 3 }, new double[] { 3, 2, 1 }), 1e-12);
+        // ranks (1, 2, 3) against (1, 3, 2): 1 - 6·(0 + 1 + 1) / (3·(9 - 1)) = 0.5
+        Assert.AreEqual(0.5, NanoClrVariants.Spearman(new double[] { 1, 2, 3 }, new double[] { 10, 30, 20 }), 1e-12);
+        // a tie: y ranks (1.5, 1.5, 3); Pearson of (1, 2, 3) with (1.5, 1.5, 3) = 1.5 / √(2 · 1.5) = √3 / 2
+        Assert.AreEqual(Math.Sqrt(3) / 2, NanoClrVariants.Spearman(new double[] { 1, 2, 3 }, new double[] { 5, 5, 9 }), 1e-12);
+    }
+
+    private static (NanoFrameworkHome Home, string Baseline) RequireEmulatorAndBaseline()
+    {
+        NanoFrameworkHome? home = NanoFrameworkHome.Find();
+        string? why = NanoFrameworkHome.WhyUnavailable(home);
+        string? baseline = NanoClrBenchmark.FindBaseline();
+        if (why == null && baseline == null)
+        {
+            why = "the baseline " + NanoClrBenchmark.BaselineRelativePath + " was not found above the checkout (or set NANOBACKPROP_BASELINE)";
+        }
+
+        if (why != null)
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NANOBACKPROP_REQUIRE_EMULATOR")))
+            {
+                Assert.Fail(why);
+            }
+
+            Assert.Inconclusive(why);
+        }
+
+        return (home!, baseline!);
+    }
+}
