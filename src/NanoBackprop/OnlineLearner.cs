@@ -237,7 +237,7 @@ namespace NanoBackprop
             int loss;
             if (confidenceMargin != 0 && Confident(network.Forward(scaledInput)))
             {
-                loss = HalfSquaredError(network.Forward(scaledInput), scaledTarget);
+                loss = Network.HalfSquaredError(network.Forward(scaledInput), scaledTarget);
                 skipped++;
             }
             else if (batchSize == 1)
@@ -249,7 +249,7 @@ namespace NanoBackprop
             else
             {
                 int[] outputs = network.Forward(scaledInput);
-                loss = HalfSquaredError(outputs, scaledTarget);
+                loss = Network.HalfSquaredError(outputs, scaledTarget);
                 network.Backward(scaledTarget, network.Loss);
                 if (network.AccumulatedSamples >= batchSize)
                 {
@@ -344,18 +344,6 @@ namespace NanoBackprop
             long total = positives + negatives;
             long weight = ((total << Q16.FractionalBits) / (2 * count));
             return (int)(weight < MinClassWeight ? MinClassWeight : weight > MaxClassWeight ? MaxClassWeight : weight);
-        }
-
-        private static int HalfSquaredError(int[] outputs, int[] target)
-        {
-            long sum = 0;
-            for (int j = 0; j < outputs.Length; j++)
-            {
-                long error = Q16.Subtract(outputs[j], target[j]);
-                sum += Q16.RoundShift(error * error, Q16.FractionalBits + 1);
-            }
-
-            return Q16.Saturate(sum);
         }
 
         private void TrackLoss(int loss)
