@@ -60,18 +60,21 @@ namespace NanoBackprop
             int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
             int[] lowerPreActivations = preActivations[l - 1];
             int fanIn = lowerPreActivations.Length;
+            long[] values = exactDeltas;
+            int[] units = exactDeltaUnits;
+            Activation activation = hiddenActivation;
             for (int i = 0; i < fanIn; i++)
             {
-                long sum = exactDeltas[i];
+                long sum = values[i];
                 int excessBits = 0;
                 if (sum >= 1L << 32 || sum < -(1L << 32))
                 {
                     excessBits = IntegerMath.BitLength((ulong)(sum >= 0 ? sum : -sum)) - 32;
-                    sum = Q16.RoundShift(sum, excessBits);
+                    sum = (sum + (1L << (excessBits - 1)) + (sum >> 63)) >> excessBits; // = Q16.RoundShift(sum, excessBits), inline: once per neuron, no call
                 }
 
-                exactDeltas[i] = sum * Activations.Derivative(hiddenActivation, lowerPreActivations[i]);
-                exactDeltaUnits[i] = upperUnits - excessBits;
+                values[i] = sum * Activations.Derivative(activation, lowerPreActivations[i]);
+                units[i] = upperUnits - excessBits;
             }
 
             StoreDeltas(l - 1, fanIn, LeastRoom(fanIn));
@@ -89,15 +92,17 @@ namespace NanoBackprop
         // shift tests; BitLength runs only then. At 0 the search can stop.
         private int LeastRoom(int count)
         {
+            long[] values = exactDeltas;
+            int[] units = exactDeltaUnits;
             int shift = MaxDeltaShift;
             for (int i = 0; i < count && shift > 0; i++)
             {
-                long value = exactDeltas[i];
+                long value = values[i];
                 ulong magnitude = (ulong)(value >= 0 ? value : -value);
-                int allowedBits = 30 - Q16.FractionalBits + exactDeltaUnits[i] - shift;
+                int allowedBits = 30 - Q16.FractionalBits + units[i] - shift;
                 if (magnitude != 0 && (allowedBits < 0 || (allowedBits < 64 && magnitude >> allowedBits != 0)))
                 {
-                    shift = 30 - Q16.FractionalBits + exactDeltaUnits[i] - IntegerMath.BitLength(magnitude);
+                    shift = 30 - Q16.FractionalBits + units[i] - IntegerMath.BitLength(magnitude);
                 }
             }
 
@@ -110,10 +115,13 @@ namespace NanoBackprop
             shift = shift < 0 ? 0 : shift;
             // Q16.Saturate(ScaleDown(δ, units - 16 - shift)), written out (once per neuron, no call).
             int[] layerDeltas = deltas[layer];
+            long[] values = exactDeltas;
+            int[] units = exactDeltaUnits;
+            int storedUnits = Q16.FractionalBits + shift;
             for (int i = 0; i < count; i++)
             {
-                long value = exactDeltas[i];
-                int down = exactDeltaUnits[i] - Q16.FractionalBits - shift;
+                long value = values[i];
+                int down = units[i] - storedUnits;
                 if (down > 62)
                 {
                     value = 0;

@@ -75,8 +75,8 @@ public sealed class ProjectFileTests
     }
     /// <summary>
     /// The .nuspec ships the Release build the way nanoFramework 1.x packages do (dll, pe, pdbx, pdb
-    /// and XML docs straight into lib\), depends on the CoreLibrary version packages.config pins, and
-    /// carries the assembly's version.
+    /// and XML docs straight into lib\), depends on the CoreLibrary version packages.config pins,
+    /// carries the assembly's version, and declares the MIT licence of the root LICENSE file.
     /// </summary>
     [TestMethod]
     public void NuspecShipsTheReleaseBuildIntoLibWithThePinnedCoreLibrary()
@@ -85,6 +85,10 @@ public sealed class ProjectFileTests
         XElement metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
         string Field(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
         Assert.AreEqual("nanoFramework.Backprop", Field("id"));
+        XElement license = metadata.Elements().Single(e => e.Name.LocalName == "license");
+        Assert.AreEqual("expression", license.Attribute("type")!.Value);
+        Assert.AreEqual("MIT", license.Value, "the licence of the repository's LICENSE file");
+        StringAssert.StartsWith(File.ReadAllText(Path.Combine(LibraryFolder, "..", "..", "LICENSE")), "MIT License\n\nCopyright (c) ");
 
         string assemblyInfo = File.ReadAllText(Path.Combine(LibraryFolder, "Properties", "AssemblyInfo.cs"));
         string assemblyVersion = System.Text.RegularExpressions.Regex.Match(assemblyInfo, @"AssemblyVersion\(""([0-9.]+)""\)").Groups[1].Value;
