@@ -54,14 +54,23 @@ median() { # file, topology, field (forward|learn)
     sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-echo "median ns per call over $RUNS interleaved runs each on nanoCLR; base $BASE, head $(git -C "$ROOT" rev-parse --short HEAD) + working tree"
-echo "| topology | call | base | head | head/base |"
-echo "|---|---|---:|---:|---:|"
+# Each round's head/base ratio (the two runs were adjacent in time), one per line.
+paired() { # results folder (unused: the files are $OUT), topology, field
+  paste -d ' ' "$OUT/base.txt" "$OUT/head.txt" |
+    awk -v t="$2" -v f="$3" '$2 == t { b = ""; h = ""; for (k = 3; k < NF; k++) if ($k == f) { if (b == "") b = $(k + 1); else h = $(k + 1) } if (b != "" && h != "") print h / b }'
+}
+
+echo "ns per call on nanoCLR, $RUNS interleaved runs each; base $BASE, head $(git -C "$ROOT" rev-parse --short HEAD) + working tree"
+echo "| topology | call | base median | head median | head/base (medians) | median of paired head/base | base fastest | head fastest |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
 for t in 5-8-1 16-32-16-4 64-64-10; do
   for f in forward learn; do
     b=$(median "$OUT/base.txt" "$t" "$f")
     h=$(median "$OUT/head.txt" "$t" "$f")
-    echo "| $t | $f | $b | $h | $(awk -v b="$b" -v h="$h" 'BEGIN { printf "%.3f", h / b }') |"
+    p=$(paired "$OUT" "$t" "$f" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m }')
+    bmin=$(awk -v t="$t" -v f="$f" '$2 == t { for (k = 3; k < NF; k += 2) if ($k == f) print $(k + 1) }' "$OUT/base.txt" | sort -n | head -n1)
+    hmin=$(awk -v t="$t" -v f="$f" '$2 == t { for (k = 3; k < NF; k += 2) if ($k == f) print $(k + 1) }' "$OUT/head.txt" | sort -n | head -n1)
+    echo "| $t | $f | $b | $h | $(awk -v b="$b" -v h="$h" 'BEGIN { printf "%.3f", h / b }') | $p | $bmin | $hmin |"
   done
 done
 echo "checksums (must agree): base $(awk '{ print $2, $NF }' "$OUT/base.txt" | sort -u | tr '\n' ' ')"
