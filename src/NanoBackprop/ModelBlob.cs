@@ -43,8 +43,9 @@ namespace NanoBackprop
         // long the rest is.
         internal const int PreambleBytes = 8;
 
-        // The header's bytes after the layer sizes: three activations/loss/options/task bytes and
-        // so on (see the layout above).
+        // The header's bytes after the layer sizes: hidden and output activation, loss, network
+        // options, task (1 each), batch size (2), class balance, divergence guard, scaler window
+        // (1 each); Network.TransferStructure and OnlineLearner.TransferStructure walk them.
         internal const int StructureBytesAfterSizes = 10;
 
         /// <summary>The exact size in bytes of the blob for <paramref name="learner"/>.</summary>

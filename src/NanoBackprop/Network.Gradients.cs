@@ -2,7 +2,8 @@ using System;
 
 namespace NanoBackprop
 {
-    // Gradient accumulation for mini-batches (Backward's per-weight loop).
+    // Mini-batches: Backward, ApplyGradients and the gradient buffers. AccumulateGradients is the
+    // fast path of ReferenceAccumulateGradients (Network.ReferenceUpdate.cs).
     public sealed partial class Network
     {
         /// <summary>

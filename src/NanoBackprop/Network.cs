@@ -311,7 +311,8 @@ namespace NanoBackprop
 
         /// <summary>
         /// Momentum coefficient μ in Q16.16, in [0, 1): velocity ← μ·velocity - lr·gradient, weight
-        /// ← weight + velocity. Any value but 0 needs <see cref="NetworkOptions.Momentum"/>.
+        /// ← weight + velocity. Any value but 0 needs <see cref="NetworkOptions.Momentum"/>; a network
+        /// built with it follows the momentum rule at μ = 0 too (see the class remarks).
         /// </summary>
         /// <exception cref="ArgumentOutOfRangeException">μ is outside [0, 1).</exception>
         /// <exception cref="InvalidOperationException">The network has no momentum buffers.</exception>

@@ -14,11 +14,65 @@ namespace NanoBackprop.DeviceSpeed
 
         public static void Main()
         {
+#if CPU_TIME
+            // One operation on one topology, timed from outside as the nanoCLR process's CPU time
+            // (run-device-speed.sh compiles one program per symbol pair below); robust against
+            // other processes on a shared machine, unlike the wall clock.
+            RunOnly();
+#else
             Measure(new int[] { 5, 8, 1 }, 1000, 400);
             Measure(new int[] { 16, 32, 16, 4 }, 100, 40);
             Measure(new int[] { 64, 64, 10 }, 24, 10);
             Console.WriteLine("speed done");
+#endif
         }
+
+#if CPU_TIME
+        private static void RunOnly()
+        {
+#if T581
+            int[] sizes = new int[] { 5, 8, 1 };
+            int calls = 40000;
+#elif T1632
+            int[] sizes = new int[] { 16, 32, 16, 4 };
+            int calls = 3000;
+#else
+            int[] sizes = new int[] { 64, 64, 10 };
+            int calls = 1000;
+#endif
+#if LEARN
+            calls /= 4;
+#elif !FORWARD
+            calls = 0; // startup, construction and warm-up only: the fixed cost to subtract
+#endif
+            var network = new Network(sizes, Activation.Sigmoid, Activation.Sigmoid, 1);
+            int[] input = new int[sizes[0]];
+            int[] target = new int[sizes[sizes.Length - 1]];
+            for (int i = 0; i < input.Length; i++)
+            {
+                input[i] = (i * 40503 % 131072) - 65536;
+            }
+
+            for (int j = 0; j < target.Length; j++)
+            {
+                target[j] = (j & 1) == 0 ? 65536 : 0;
+            }
+
+            network.Forward(input);
+            network.Learn(input, target);
+            int sink = 0;
+            for (int n = 0; n < calls; n++)
+            {
+#if LEARN
+                sink += network.Learn(input, target);
+#else
+                sink += network.Forward(input)[0];
+#endif
+            }
+
+            Console.WriteLine("cpu calls " + calls + " sink " + sink);
+        }
+#endif
 
         private static void Measure(int[] sizes, int forwardCalls, int learnCalls)
         {
