@@ -260,27 +260,31 @@ namespace NanoBackprop
             }
         }
 
-        // For the model blob.
-        internal long[] MeanArray
+        // The scaler's part of the model blob (see ModelBlob): count, frozen, saturated readings,
+        // then each feature's mean and variance.
+        internal void TransferState(ref ModelCursor cursor)
         {
-            get { return means; }
-        }
+            long storedCount = cursor.Int64(count, 0, long.MaxValue, "scaler count");
+            bool storedFrozen = cursor.Flag(frozen, "scaler frozen");
+            int storedSaturated = cursor.Int32(saturatedReadings, 0, int.MaxValue, "scaler saturations");
+            if (cursor.Copying)
+            {
+                count = storedCount;
+                frozen = storedFrozen;
+                saturatedReadings = storedSaturated;
+            }
 
-        internal long[] VarianceArray
-        {
-            get { return variances; }
-        }
-
-        internal long CountValue
-        {
-            get { return count; }
-            set { count = value; }
-        }
-
-        internal int SaturatedReadingCount
-        {
-            get { return saturatedReadings; }
-            set { saturatedReadings = value; }
+            for (int f = 0; f < means.Length; f++)
+            {
+                // A mean is a raw int·2^16; a variance at most (2^31·2^8)²/… is below 2^62.
+                long mean = cursor.Int64(means[f], (long)int.MinValue << 16, (long)int.MaxValue << 16, "scaler mean");
+                long variance = cursor.Int64(variances[f], 0, 1L << 62, "scaler variance");
+                if (cursor.Copying)
+                {
+                    means[f] = mean;
+                    variances[f] = variance;
+                }
+            }
         }
     }
 }

@@ -65,7 +65,7 @@ namespace NanoBackprop
         /// plus headers.</summary>
         public static int ParameterBytes(Network network)
         {
-            return JaggedBytes(network.WeightsArrays) + JaggedBytes(network.BiasArrays);
+            return network.ParameterHeapBytes();
         }
 
         /// <summary>
@@ -74,28 +74,23 @@ namespace NanoBackprop
         /// </summary>
         public static int NeuronBufferBytes(Network network)
         {
-            return ArrayBytes(network.LayerSizeArray.Length, 4)
-                + JaggedBytes(network.ActivationArrays)
-                + JaggedBytes(network.DeltaArrays)
-                + JaggedBytes(network.PreActivationArrays)
-                + ArrayBytes(network.DeltaShiftArray.Length, 4)
-                + ArrayBytes(network.ExactDeltaArray.Length, 8)
-                + ArrayBytes(network.ExactDeltaUnitArray.Length, 4);
+            return network.NeuronBufferHeapBytes();
         }
 
         /// <summary>Gradient buffers (0 without <see cref="NetworkOptions.GradientAccumulation"/>).</summary>
         public static int GradientBytes(Network network)
         {
-            return JaggedBytes(network.WeightGradientArrays) + JaggedBytes(network.BiasGradientArrays);
+            return network.GradientHeapBytes();
         }
 
         /// <summary>Momentum velocities (0 without <see cref="NetworkOptions.Momentum"/>).</summary>
         public static int VelocityBytes(Network network)
         {
-            return JaggedBytes(network.WeightVelocityArrays) + JaggedBytes(network.BiasVelocityArrays);
+            return network.VelocityHeapBytes();
         }
 
-        private static int JaggedBytes(int[][] arrays)
+        // Heap bytes of a jagged array: the outer array of references and each inner array (0 for null).
+        internal static int JaggedBytes(int[][] arrays)
         {
             if (arrays == null)
             {

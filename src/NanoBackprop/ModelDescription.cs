@@ -33,47 +33,47 @@ namespace NanoBackprop
                 throw new ArgumentNullException("buffer", "ModelDescription: buffer is null.");
             }
 
-            if (offset < 0 || count < 8 || offset > buffer.Length || buffer.Length - offset < count)
+            if (offset < 0 || count < ModelBlob.PreambleBytes || offset > buffer.Length || buffer.Length - offset < count)
             {
                 throw new InvalidModelException("Model: " + count + " bytes at offset " + offset + " cannot hold a header.");
             }
 
-            if (ModelBlob.GetUInt32(buffer, offset) != 0x4D50424E)
+            // The header in ModelBlob.Transfer's order, read with the same cursor.
+            var cursor = new ModelCursor(buffer, offset, ModelCursor.Applying);
+            if (cursor.UInt32(0) != ModelBlob.Magic)
             {
                 throw new InvalidModelException("Model: wrong magic; this is not a nanoBackprop model.");
             }
 
-            int version = ModelBlob.GetUInt16(buffer, offset + 4);
+            int version = cursor.UInt16(0);
             if (version != ModelBlob.Version)
             {
                 throw new InvalidModelException("Model: format version " + version + "; this library reads version " + ModelBlob.Version + ".");
             }
 
-            fractionalBits = buffer[offset + 6];
-            int layers = buffer[offset + 7];
-            if (layers < 2 || layers > Network.MaxLayerCount || count < 8 + 2 * layers + 10)
+            fractionalBits = cursor.Byte(0);
+            int layers = cursor.Byte(0);
+            if (layers < 2 || layers > Network.MaxLayerCount || count < ModelBlob.PreambleBytes + 2 * layers + ModelBlob.StructureBytesAfterSizes)
             {
                 throw new InvalidModelException("Model: " + layers + " layers in " + count + " bytes is not a valid header.");
             }
 
             layerSizes = new int[layers];
-            int position = offset + 8;
             for (int l = 0; l < layers; l++)
             {
-                layerSizes[l] = ModelBlob.GetUInt16(buffer, position);
-                position += 2;
+                layerSizes[l] = cursor.UInt16(0);
             }
 
-            hiddenActivation = (Activation)buffer[position];
-            outputActivation = (Activation)buffer[position + 1];
-            loss = (Loss)buffer[position + 2];
-            networkOptions = (NetworkOptions)buffer[position + 3];
-            task = (LearnerTask)buffer[position + 4];
-            batchSize = ModelBlob.GetUInt16(buffer, position + 5);
-            classBalance = buffer[position + 7] == 1;
-            divergenceGuard = buffer[position + 8] == 1;
-            scalerWindowShift = buffer[position + 9];
-            crcValid = Crc32.Compute(buffer, offset, count - 4) == ModelBlob.GetUInt32(buffer, offset + count - 4);
+            hiddenActivation = (Activation)cursor.Byte(0);
+            outputActivation = (Activation)cursor.Byte(0);
+            loss = (Loss)cursor.Byte(0);
+            networkOptions = (NetworkOptions)cursor.Byte(0);
+            task = (LearnerTask)cursor.Byte(0);
+            batchSize = cursor.UInt16(0);
+            classBalance = cursor.Byte(0) == 1;
+            divergenceGuard = cursor.Byte(0) == 1;
+            scalerWindowShift = cursor.Byte(0);
+            crcValid = cursor.CrcMatches(offset, count);
         }
 
         /// <summary>Fractional bits of the format (16).</summary>

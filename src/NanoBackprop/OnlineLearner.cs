@@ -237,7 +237,7 @@ namespace NanoBackprop
             int loss;
             if (confidenceMargin != 0 && Confident(network.Forward(scaledInput)))
             {
-                loss = HalfSquaredError(network.Forward(scaledInput), scaledTarget);
+                loss = Network.HalfSquaredError(network.Forward(scaledInput), scaledTarget);
                 skipped++;
             }
             else if (batchSize == 1)
@@ -249,7 +249,7 @@ namespace NanoBackprop
             else
             {
                 int[] outputs = network.Forward(scaledInput);
-                loss = HalfSquaredError(outputs, scaledTarget);
+                loss = Network.HalfSquaredError(outputs, scaledTarget);
                 network.Backward(scaledTarget, network.Loss);
                 if (network.AccumulatedSamples >= batchSize)
                 {
@@ -346,18 +346,6 @@ namespace NanoBackprop
             return (int)(weight < MinClassWeight ? MinClassWeight : weight > MaxClassWeight ? MaxClassWeight : weight);
         }
 
-        private static int HalfSquaredError(int[] outputs, int[] target)
-        {
-            long sum = 0;
-            for (int j = 0; j < outputs.Length; j++)
-            {
-                long error = Q16.Subtract(outputs[j], target[j]);
-                sum += Q16.RoundShift(error * error, Q16.FractionalBits + 1);
-            }
-
-            return Q16.Saturate(sum);
-        }
-
         private void TrackLoss(int loss)
         {
             if (samples == 1)
@@ -404,86 +392,62 @@ namespace NanoBackprop
             }
         }
 
-        // For the model blob.
-        internal int[] SnapshotArray
+        // The learner's part of the model blob's header (see ModelBlob): structural settings that
+        // must match this learner.
+        internal void TransferStructure(ref ModelCursor cursor)
         {
-            get { return snapshot; }
+            cursor.ExpectByte((int)task, "task");
+            cursor.ExpectUInt16(batchSize, "batch size");
+            cursor.ExpectByte(classBalance ? 1 : 0, "class balance");
+            cursor.ExpectByte(snapshot != null ? 1 : 0, "divergence guard");
+            cursor.ExpectByte(scaler.WindowShift, "scaler window");
         }
 
-        internal bool HasSnapshotValue
+        // The learner's state in the model blob: counters, losses, the guard's state and
+        // snapshot, then each scaler's.
+        internal void TransferState(ref ModelCursor cursor)
         {
-            get { return hasSnapshot; }
-            set { hasSnapshot = value; }
-        }
+            long storedSamples = cursor.Int64(samples, 0, long.MaxValue, "samples");
+            long storedUpdates = cursor.Int64(updates, 0, storedSamples, "updates");
+            int storedRollbacks = cursor.Int32(rollbacks, 0, int.MaxValue, "rollbacks");
+            long storedRunningLoss = cursor.Int64(runningLoss, 0, long.MaxValue, "running loss");
+            long storedLongRunLoss = cursor.Int64(longRunLoss, 0, long.MaxValue, "long-run loss");
+            long storedPositives = cursor.Int64(positives, 0, storedSamples, "positive count");
+            long storedNegatives = cursor.Int64(negatives, 0, storedSamples - storedPositives, "negative count");
+            int storedRecoveryShift = cursor.Byte(recoveryShift, 0, MaxRecoveryShift, "recovery shift");
+            int storedSaturationsAtCheck = cursor.Int32(saturationsAtCheck, 0, int.MaxValue, "saturations at check");
+            bool storedHasSnapshot = cursor.Flag(hasSnapshot, "has-snapshot");
+            int storedState = cursor.Byte((int)state, 0, 1, "learner state");
+            if (storedHasSnapshot && snapshot == null)
+            {
+                throw new InvalidModelException("Model: a snapshot is marked without a divergence guard.");
+            }
 
-        internal long SampleCount
-        {
-            get { return samples; }
-            set { samples = value; }
-        }
+            if (cursor.Copying)
+            {
+                samples = storedSamples;
+                updates = storedUpdates;
+                rollbacks = storedRollbacks;
+                runningLoss = storedRunningLoss;
+                longRunLoss = storedLongRunLoss;
+                positives = storedPositives;
+                negatives = storedNegatives;
+                recoveryShift = storedRecoveryShift;
+                saturationsAtCheck = storedSaturationsAtCheck;
+                hasSnapshot = storedHasSnapshot;
+                state = (LearnerState)storedState;
+            }
 
-        internal long UpdateCount
-        {
-            get { return updates; }
-            set { updates = value; }
-        }
+            if (snapshot != null)
+            {
+                cursor.Ints(snapshot, Network.MaxWeight);
+            }
 
-        internal int RollbackCount
-        {
-            get { return rollbacks; }
-            set { rollbacks = value; }
-        }
-
-        internal long RunningLossState
-        {
-            get { return runningLoss; }
-            set { runningLoss = value; }
-        }
-
-        internal long LongRunLossState
-        {
-            get { return longRunLoss; }
-            set { longRunLoss = value; }
-        }
-
-        internal long PositiveCount
-        {
-            get { return positives; }
-            set { positives = value; }
-        }
-
-        internal long NegativeCount
-        {
-            get { return negatives; }
-            set { negatives = value; }
-        }
-
-        internal int RecoveryShift
-        {
-            get { return recoveryShift; }
-            set { recoveryShift = value; }
-        }
-
-        internal int SaturationsAtCheck
-        {
-            get { return saturationsAtCheck; }
-            set { saturationsAtCheck = value; }
-        }
-
-        internal LearnerState StateValue
-        {
-            get { return state; }
-            set { state = value; }
-        }
-
-        internal int BatchSize
-        {
-            get { return batchSize; }
-        }
-
-        internal bool ClassBalanceEnabled
-        {
-            get { return classBalance; }
+            scaler.TransferState(ref cursor);
+            if (targetScaler != null)
+            {
+                targetScaler.TransferState(ref cursor);
+            }
         }
     }
 }

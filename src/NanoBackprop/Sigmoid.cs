@@ -58,7 +58,7 @@ namespace NanoBackprop
                     return Q16.One;
                 }
 
-                return (int)((Interpolate(x) + (1L << (InterpolationShift - 1))) >> InterpolationShift);
+                return (int)((Interpolate(x) + (1L << (InterpolationShift - 1))) >> InterpolationShift); // = Q16.RoundShift(Interpolate(x), InterpolationShift), the operand ≥ 0
             }
 
             if (x <= -SaturationInput)
@@ -66,7 +66,7 @@ namespace NanoBackprop
                 return 0;
             }
 
-            return Q16.One - (int)((Interpolate(-x) + (1L << (InterpolationShift - 1))) >> InterpolationShift);
+            return Q16.One - (int)((Interpolate(-x) + (1L << (InterpolationShift - 1))) >> InterpolationShift); // = Q16.RoundShift(Interpolate(-x), InterpolationShift), the operand ≥ 0
         }
 
         /// <summary>
@@ -93,8 +93,8 @@ namespace NanoBackprop
             // Both roundings are Q16.RoundShift's, written out with constant shifts: this runs once
             // per neuron in every Learn, and the interpreter pays a frame per call. The values are
             // non-negative, so no sign correction is needed.
-            long sigmoid = (Interpolate(magnitude) + (1L << (InterpolationBits - DerivativeBits - 1))) >> (InterpolationBits - DerivativeBits);
-            return (int)((sigmoid * ((1L << DerivativeBits) - sigmoid) + (1L << (DerivativeBits - 1))) >> DerivativeBits);
+            long sigmoid = (Interpolate(magnitude) + (1L << (InterpolationBits - DerivativeBits - 1))) >> (InterpolationBits - DerivativeBits); // = Q16.RoundShift(..., InterpolationBits - DerivativeBits), the operand ≥ 0
+            return (int)((sigmoid * ((1L << DerivativeBits) - sigmoid) + (1L << (DerivativeBits - 1))) >> DerivativeBits); // = Q16.RoundShift(σ(1 - σ), DerivativeBits), the operand ≥ 0
         }
 
         /// <summary>

@@ -57,7 +57,7 @@ namespace NanoBackprop
             // shift by 17 brings it to Q16.16.
             long sigmoidOfDouble = Sigmoid.Interpolate(2 * x);
             long twiceMinusOne = sigmoidOfDouble - (1L << (ResultShift + Q16.FractionalBits));
-            return (int)((twiceMinusOne + (1L << (ResultShift - 1))) >> ResultShift);
+            return (int)((twiceMinusOne + (1L << (ResultShift - 1))) >> ResultShift); // = Q16.RoundShift(twiceMinusOne, ResultShift), the operand ≥ 0 for x ≥ 0
         }
     }
 }

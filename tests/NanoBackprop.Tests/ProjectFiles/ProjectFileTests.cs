@@ -76,8 +76,8 @@ public sealed class ProjectFileTests
     /// <summary>
     /// The .nuspec ships what `nanobackprop nf-package` makes, the way nanoFramework.CoreLibrary's
     /// package does (dll, pe, pdbx and XML docs straight into lib\, no pdb; NanoPackageTests builds
-    /// them and checks the list against the files), depends on the CoreLibrary version packages.config pins, and
-    /// carries the assembly's version.
+    /// them and checks the list against the files), depends on the CoreLibrary version packages.config
+    /// pins, carries the assembly's version, and declares the MIT licence of the root LICENSE file.
     /// </summary>
     [TestMethod]
     public void NuspecShipsTheReleaseBuildIntoLibWithThePinnedCoreLibrary()
@@ -86,6 +86,10 @@ public sealed class ProjectFileTests
         XElement metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
         string Field(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
         Assert.AreEqual("nanoFramework.Backprop", Field("id"));
+        XElement license = metadata.Elements().Single(e => e.Name.LocalName == "license");
+        Assert.AreEqual("expression", license.Attribute("type")!.Value);
+        Assert.AreEqual("MIT", license.Value, "the licence of the repository's LICENSE file");
+        StringAssert.StartsWith(File.ReadAllText(Path.Combine(LibraryFolder, "..", "..", "LICENSE")), "MIT License\n\nCopyright (c) ");
 
         string assemblyInfo = File.ReadAllText(Path.Combine(LibraryFolder, "Properties", "AssemblyInfo.cs"));
         string assemblyVersion = System.Text.RegularExpressions.Regex.Match(assemblyInfo, @"AssemblyVersion\(""([0-9.]+)""\)").Groups[1].Value;

@@ -1,0 +1,190 @@
+using System;
+
+namespace NanoBackprop
+{
+    // Mini-batches: Backward, ApplyGradients and the gradient buffers. AccumulateGradients is the
+    // fast path of ReferenceAccumulateGradients (Network.ReferenceUpdate.cs).
+    public sealed partial class Network
+    {
+        /// <summary>
+        /// After <see cref="Forward"/>, adds this sample's gradients of <paramref name="sampleLoss"/>
+        /// with respect to every weight and bias to the gradient buffers (Q16.16, saturating), and
+        /// counts the sample for <see cref="ApplyGradients"/>.
+        /// </summary>
+        /// <param name="target">Q16.16 targets, one per output (in [0, 1] for cross-entropy).</param>
+        /// <param name="sampleLoss">The loss to differentiate.</param>
+        /// <exception cref="InvalidOperationException">No gradient buffers, or no Forward since the
+        /// weights last changed.</exception>
+        /// <exception cref="ArgumentNullException">target is null.</exception>
+        /// <exception cref="ArgumentException">target's length is wrong, the loss is invalid or does
+        /// not fit the output activation.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A cross-entropy target is outside [0, 1].</exception>
+        public void Backward(int[] target, Loss sampleLoss)
+        {
+            BeginBackward(target, sampleLoss);
+            for (int l = weights.Length - 1; l >= 0; l--)
+            {
+                AccumulateGradients(l);
+                PropagateBelow(l);
+            }
+
+            CountAccumulatedSample();
+        }
+
+        /// <summary>
+        /// <see cref="Backward"/> by the definition (ReferenceAccumulateGradients): the
+        /// specification AccumulateGradients is tested against by the differential tests.
+        /// </summary>
+        internal void BackwardByDefinition(int[] target, Loss sampleLoss)
+        {
+            BeginBackward(target, sampleLoss);
+            for (int l = weights.Length - 1; l >= 0; l--)
+            {
+                ReferenceAccumulateGradients(l);
+                PropagateBelow(l);
+            }
+
+            CountAccumulatedSample();
+        }
+
+        /// <summary>Sets every accumulated gradient and the sample count to zero.</summary>
+        public void ClearGradients()
+        {
+            if (weightGradients == null)
+            {
+                return;
+            }
+
+            for (int l = 0; l < weightGradients.Length; l++)
+            {
+                Array.Clear(weightGradients[l], 0, weightGradients[l].Length);
+                if (biasGradients != null)
+                {
+                    Array.Clear(biasGradients[l], 0, biasGradients[l].Length);
+                }
+            }
+
+            accumulatedSamples = 0;
+        }
+
+        /// <summary>
+        /// Takes one SGD step (with momentum if the network has momentum buffers) along the mean of the accumulated gradients:
+        /// each parameter moves by -lr·(sum of gradients)/(samples), computed exactly in 64 bits and
+        /// rounded once; then clears the gradients.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">No gradient buffers, or nothing accumulated.</exception>
+        public void ApplyGradients()
+        {
+            if (weightGradients == null)
+            {
+                throw new InvalidOperationException("ApplyGradients needs gradient buffers: construct the network with NetworkOptions.GradientAccumulation.");
+            }
+
+            if (accumulatedSamples == 0)
+            {
+                throw new InvalidOperationException("ApplyGradients: no gradients accumulated; call Backward first.");
+            }
+
+            // No fast path: the definition is the code (see Network.ReferenceUpdate.cs).
+            ReferenceApplyGradients();
+            ClearGradients();
+            forwardValid = false;
+        }
+
+        /// <summary>Accumulated gradient of a weight (Q16.16).</summary>
+        /// <exception cref="InvalidOperationException">No gradient buffers.</exception>
+        public int GetWeightGradient(int layer, int neuron, int input)
+        {
+            int index = WeightIndex(layer, neuron, input, "GetWeightGradient");
+            if (weightGradients == null)
+            {
+                throw new InvalidOperationException("GetWeightGradient needs gradient buffers: construct the network with NetworkOptions.GradientAccumulation.");
+            }
+
+            return weightGradients[layer][index];
+        }
+
+        /// <summary>Accumulated gradient of a bias (Q16.16; 0 without biases).</summary>
+        /// <exception cref="InvalidOperationException">No gradient buffers.</exception>
+        public int GetBiasGradient(int layer, int neuron)
+        {
+            CheckNeuron(layer, neuron, "GetBiasGradient");
+            if (weightGradients == null)
+            {
+                throw new InvalidOperationException("GetBiasGradient needs gradient buffers: construct the network with NetworkOptions.GradientAccumulation.");
+            }
+
+            return biasGradients == null ? 0 : biasGradients[layer][neuron];
+        }
+
+        // Backward's checks and its output deltas.
+        private void BeginBackward(int[] target, Loss sampleLoss)
+        {
+            if (weightGradients == null)
+            {
+                throw new InvalidOperationException("Backward needs gradient buffers: construct the network with NetworkOptions.GradientAccumulation (or use Learn).");
+            }
+
+            if (!forwardValid)
+            {
+                throw new InvalidOperationException("Backward needs a Forward on the current weights first.");
+            }
+
+            CheckLoss(sampleLoss, outputActivation);
+            CheckTarget(target, sampleLoss, "Backward");
+            ComputeOutputDeltas(target, sampleLoss);
+        }
+
+        private void CountAccumulatedSample()
+        {
+            if (accumulatedSamples < int.MaxValue)
+            {
+                accumulatedSamples++;
+            }
+        }
+
+        // Fast path of ReferenceAccumulateGradients (Backward's rule): the rounding and the two
+        // saturations written out, no call per weight.
+        private void AccumulateGradients(int l)
+        {
+            int[] layerDeltas = deltas[l];
+            int[] layerInput = activations[l];
+            int[] gradients = weightGradients[l];
+            int[] gradientsOfBiases = biasGradients != null ? biasGradients[l] : null;
+            int fanIn = layerInput.Length;
+            int shift = deltaShifts[l];
+            int row = 0;
+            for (int j = 0; j < layerDeltas.Length; j++)
+            {
+                int delta = layerDeltas[j];
+                long wideDelta = delta;
+                int gradientShift = Q16.FractionalBits + shift;
+                long half = 1L << (gradientShift - 1);
+                for (int i = 0; i < fanIn; i++)
+                {
+                    // Q16.Add(g, Q16.Saturate(Q16.RoundShift(δ·a, 16 + shift))), inlined.
+                    long gradientExact = wideDelta * layerInput[i]; // units 2^-(32 + shift)
+                    long gradientQ16 = (gradientExact + half + (gradientExact >> 63)) >> gradientShift; // = Q16.RoundShift(gradientExact, gradientShift)
+                    if ((ulong)(gradientQ16 - int.MinValue) > uint.MaxValue) // = Q16.Saturate(gradientQ16)
+                    {
+                        gradientQ16 = gradientQ16 > 0 ? int.MaxValue : int.MinValue;
+                    }
+
+                    long sumQ16 = gradients[row + i] + gradientQ16;
+                    if ((ulong)(sumQ16 - int.MinValue) > uint.MaxValue) // = Q16.Saturate(sumQ16), i.e. Q16.Add
+                    {
+                        sumQ16 = sumQ16 > 0 ? int.MaxValue : int.MinValue;
+                    }
+
+                    gradients[row + i] = (int)sumQ16;
+                }
+
+                row += fanIn;
+                if (gradientsOfBiases != null)
+                {
+                    gradientsOfBiases[j] = Q16.Add(gradientsOfBiases[j], Q16.Saturate(ScaleDown(delta, shift)));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+namespace NanoBackprop
+{
+    // Learn: one fused SGD step per sample, with the update rule chosen once (see UpdateRule and
+    // the table in Network's remarks) and dispatched once per step.
+    public sealed partial class Network
+    {
+        /// <summary>
+        /// One fused SGD step on one sample: Forward, then a backward pass that propagates each
+        /// layer's deltas with its old weights and then updates them in place (with momentum if
+        /// the network has momentum buffers), minimising the loss chosen at construction. Needs no
+        /// gradient buffers and leaves any accumulated gradients alone.
+        /// </summary>
+        /// <remarks>
+        /// A weight moves by lr·δ·a, where lr·δ is formed once per neuron in Q8.24 (saturating at
+        /// ±128, far beyond any useful step) and the product with the input a is rounded once.
+        /// Which code runs for which options: the table in <see cref="Network"/>'s remarks.
+        /// </remarks>
+        /// <param name="input">Q16.16 inputs.</param>
+        /// <param name="target">Q16.16 targets (in [0, 1] for cross-entropy).</param>
+        /// <returns>½ Σ (y - t)² of the outputs before the update, Q16.16 (saturating), for
+        /// monitoring whatever the loss.</returns>
+        /// <exception cref="System.ArgumentNullException">input or target is null.</exception>
+        /// <exception cref="System.ArgumentException">input or target has the wrong length.</exception>
+        /// <exception cref="System.ArgumentOutOfRangeException">A cross-entropy target is outside [0, 1].</exception>
+        public int Learn(int[] input, int[] target)
+        {
+            int halfSquaredError = BeginLearn(input, target);
+            int last = weights.Length - 1;
+            if (updateRule == UpdateRule.Plain)
+            {
+                for (int l = last; l >= 0; l--)
+                {
+                    UpdateLayerPlain(l);
+                }
+            }
+            else if (updateRule == UpdateRule.Stochastic)
+            {
+                for (int l = last; l >= 0; l--)
+                {
+                    PropagateBelow(l);
+                    UpdateLayerStochastic(l);
+                }
+            }
+            else if (updateRule == UpdateRule.Momentum)
+            {
+                for (int l = last; l >= 0; l--)
+                {
+                    PropagateBelow(l);
+                    UpdateLayerMomentum(l);
+                }
+            }
+            else
+            {
+                // UpdateRule.MomentumStochastic has no fast path: the definition is the code.
+                for (int l = last; l >= 0; l--)
+                {
+                    PropagateBelow(l);
+                    ReferenceUpdateLayer(l);
+                }
+            }
+
+            forwardValid = false;
+            return halfSquaredError;
+        }
+
+        /// <summary>
+        /// <see cref="Learn"/> by the definition of its update rule (ReferenceUpdateLayer, written
+        /// with the Q16 helpers only), whatever the rule: the specification the fast paths are
+        /// tested against, step by step, by the differential tests.
+        /// </summary>
+        internal int LearnByDefinition(int[] input, int[] target)
+        {
+            int halfSquaredError = BeginLearn(input, target);
+            for (int l = weights.Length - 1; l >= 0; l--)
+            {
+                PropagateBelow(l);
+                ReferenceUpdateLayer(l);
+            }
+
+            forwardValid = false;
+            return halfSquaredError;
+        }
+
+        // The rule Learn and ApplyGradients follow: momentum when the network has velocity
+        // buffers (even with μ = 0, see UpdateRule), stochastic rounding when it is on. Called by
+        // the constructor and the StochasticRounding setter, the only places the inputs change.
+        private static UpdateRule SelectRule(bool hasVelocities, bool stochastic)
+        {
+            if (hasVelocities)
+            {
+                return stochastic ? UpdateRule.MomentumStochastic : UpdateRule.Momentum;
+            }
+
+            return stochastic ? UpdateRule.Stochastic : UpdateRule.Plain;
+        }
+
+        // Checks the arguments, runs Forward and forms the output deltas; returns ½Σ(y - t)².
+        private int BeginLearn(int[] input, int[] target)
+        {
+            CheckVector(input, layerSizes[0], "input", "Learn");
+            CheckTarget(target, loss, "Learn");
+            ForwardUnchecked(input);
+            int halfSquaredError = HalfSquaredError(activations[activations.Length - 1], target);
+            ComputeOutputDeltas(target, loss);
+            return halfSquaredError;
+        }
+
+        // Propagates layer l's deltas to the hidden layer below it (none below layer 0), with the
+        // weights as they are before layer l's update.
+        private void PropagateBelow(int l)
+        {
+            if (l > 0)
+            {
+                PropagateDeltas(l);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The update rule of <see cref="Network.Learn"/> and <see cref="Network.ApplyGradients"/>,
+    /// chosen once from the options (see the table in <see cref="Network"/>'s remarks).
+    /// </summary>
+    /// <remarks>
+    /// A network with momentum buffers follows a momentum rule even when μ = 0: the velocity is
+    /// then the saturated step itself (v ← sat(0·v - step), w ← w + v), which is stored in the
+    /// buffers (and the model blob) and differs from plain SGD's w ← w - step where -step
+    /// saturates. Keeping the rule tied to the buffers keeps every result bit-identical to
+    /// earlier releases and makes the rule a property of how the network was built.
+    /// </remarks>
+    internal enum UpdateRule
+    {
+        /// <summary>No momentum buffers, round to nearest: UpdateLayerPlain.</summary>
+        Plain = 0,
+
+        /// <summary>No momentum buffers, stochastic rounding: UpdateLayerStochastic.</summary>
+        Stochastic = 1,
+
+        /// <summary>Momentum buffers, round to nearest: UpdateLayerMomentum.</summary>
+        Momentum = 2,
+
+        /// <summary>Momentum buffers, stochastic rounding: the definition, ReferenceUpdateLayer.</summary>
+        MomentumStochastic = 3,
+    }
+}

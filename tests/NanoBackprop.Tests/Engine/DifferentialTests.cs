@@ -1,0 +1,225 @@
+using System.Reflection;
+
+namespace NanoBackprop.Tests;
+
+/// <summary>
+/// Every fast path beside the definition of its update rule (Network.ReferenceUpdate.cs), as
+/// CMSIS-NN tests each optimised kernel against its reference kernel: two networks built alike,
+/// one stepped by the public call (the fast path the options select), the other by the internal
+/// ...ByDefinition call, and the whole state compared after every step: weights, biases,
+/// velocities, gradients, deltas and their exponents, activations, the PRNG state, the counters
+/// and the returned loss. A failure names the options, the step and the parameter.
+/// </summary>
+[TestClass]
+public sealed class DifferentialTests
+{
+    private const int Steps = 60;
+
+    // Learning rates, Q16.16, cycled per step: tiny (steps that round to 0 or need stochastic
+    // rounding), ordinary, and saturating (lr·δ beyond Q8.24's ±128, weights driven to ±128).
+    private static readonly int[] Rates = { 1, 6554, 65536, 3 * 65536, 1 << 24, int.MaxValue, 300, 13107 };
+
+    public static IEnumerable<object[]> Options()
+    {
+        foreach (bool momentumBuffers in new[] { false, true })
+        {
+            foreach (bool stochastic in new[] { false, true })
+            {
+                foreach (bool biases in new[] { true, false })
+                {
+                    yield return new object[] { momentumBuffers, stochastic, biases };
+                }
+            }
+        }
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Options))]
+    public void LearnEqualsTheDefinitionAfterEveryStep(bool momentumBuffers, bool stochastic, bool biases)
+    {
+        int combinations = 0;
+        long saturations = 0;
+        foreach ((Activation hidden, Activation output, Loss loss) in ActivationsAndLosses())
+        {
+            NetworkOptions options = (momentumBuffers ? NetworkOptions.Momentum : NetworkOptions.None)
+                | (biases ? NetworkOptions.None : NetworkOptions.WithoutBiases);
+            foreach (int momentum in momentumBuffers ? new[] { Q16.FromDouble(0.9), 0 } : new[] { 0 })
+            {
+                string what = $"{hidden}/{output}/{loss}, {options}, stochastic {stochastic}, μ {momentum}";
+                Network fast = Build(hidden, output, loss, options, momentum, stochastic);
+                Network definition = Build(hidden, output, loss, options, momentum, stochastic);
+                var random = new Random(combinations + 1);
+                for (int step = 0; step < Steps; step++)
+                {
+                    int[] input = Input(random, fast.InputCount);
+                    int[] target = Target(random, fast.OutputCount, loss);
+                    int rate = Rates[step % Rates.Length];
+                    fast.LearningRate = rate;
+                    definition.LearningRate = rate;
+                    int fastLoss = fast.Learn(input, target);
+                    int definitionLoss = definition.LearnByDefinition(input, target);
+                    Assert.AreEqual(definitionLoss, fastLoss, $"{what}: step {step}: the returned loss");
+                    AssertSameState(definition, fast, $"{what}: step {step} (rate {rate})");
+                }
+
+                saturations += fast.WeightSaturations;
+                combinations++;
+            }
+        }
+
+        Assert.AreEqual(momentumBuffers ? 2 * 30 : 30, combinations, "5 hidden × (5 outputs with MSE + sigmoid with BCE) per μ");
+        Assert.IsTrue(saturations >= 100 * combinations, $"the saturating rates held weights at ±128 only {saturations} times");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Options))]
+    public void BackwardAndApplyGradientsEqualTheDefinitionAfterEveryStep(bool momentumBuffers, bool stochastic, bool biases)
+    {
+        int combinations = 0;
+        int saturatedGradients = 0;
+        foreach ((Activation hidden, Activation output, Loss loss) in ActivationsAndLosses())
+        {
+            NetworkOptions options = NetworkOptions.GradientAccumulation
+                | (momentumBuffers ? NetworkOptions.Momentum : NetworkOptions.None)
+                | (biases ? NetworkOptions.None : NetworkOptions.WithoutBiases);
+            int momentum = momentumBuffers ? Q16.FromDouble(0.9) : 0;
+            string what = $"{hidden}/{output}/{loss}, {options}, stochastic {stochastic}";
+            Network fast = Build(hidden, output, loss, options, momentum, stochastic);
+            Network definition = Build(hidden, output, loss, options, momentum, stochastic);
+            var random = new Random(1000 + combinations);
+            for (int step = 0; step < Steps; step++)
+            {
+                int[] input = Input(random, fast.InputCount);
+                int[] target = Target(random, fast.OutputCount, loss);
+                CollectionAssert.AreEqual(definition.Forward(input), fast.Forward(input), $"{what}: step {step}: Forward");
+                fast.Backward(target, loss);
+                definition.BackwardByDefinition(target, loss);
+                AssertSameState(definition, fast, $"{what}: step {step}, after Backward");
+                if (step % 3 == 2)
+                {
+                    int rate = Rates[step / 3 % Rates.Length];
+                    fast.LearningRate = rate;
+                    definition.LearningRate = rate;
+                    fast.ApplyGradients();
+                    definition.ApplyGradients();
+                    AssertSameState(definition, fast, $"{what}: step {step}, after ApplyGradients (rate {rate})");
+                }
+            }
+
+            saturatedGradients += fast.GetWeightGradient(0, 0, 0) == int.MaxValue || fast.GetWeightGradient(0, 0, 0) == int.MinValue ? 1 : 0;
+            combinations++;
+        }
+
+        Assert.AreEqual(30, combinations);
+        TestContext.WriteLine($"{saturatedGradients} of 30 networks ended with gradient (0, 0, 0) saturated");
+    }
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public void TheComparisonNamesTheStepAndTheParameterThatDiffer()
+    {
+        // The check must be able to fail: one weight nudged by 1 LSB in one of two equal networks.
+        Network a = Build(Activation.Tanh, Activation.Sigmoid, Loss.MeanSquaredError, NetworkOptions.Momentum, 0, false);
+        Network b = Build(Activation.Tanh, Activation.Sigmoid, Loss.MeanSquaredError, NetworkOptions.Momentum, 0, false);
+        AssertSameState(a, b, "equal");
+        b.SetWeight(1, 2, 3, b.GetWeight(1, 2, 3) + 1);
+        var failure = Assert.ThrowsExactly<AssertFailedException>(() => AssertSameState(a, b, "step 7"));
+        StringAssert.Contains(failure.Message, "step 7: weights[1][15]");
+    }
+
+    private static IEnumerable<(Activation Hidden, Activation Output, Loss Loss)> ActivationsAndLosses()
+    {
+        foreach (Activation hidden in Enum.GetValues<Activation>())
+        {
+            foreach (Activation output in Enum.GetValues<Activation>())
+            {
+                yield return (hidden, output, Loss.MeanSquaredError);
+            }
+
+            yield return (hidden, Activation.Sigmoid, Loss.BinaryCrossEntropy);
+        }
+    }
+
+    private static Network Build(Activation hidden, Activation output, Loss loss, NetworkOptions options, int momentum, bool stochastic)
+    {
+        // Three weight layers: the first (no propagation below it), a middle and the output layer.
+        var network = new Network(new[] { 4, 6, 5, 2 }, hidden, output, loss, 11, options);
+        network.Momentum = momentum;
+        network.StochasticRounding = stochastic;
+        return network;
+    }
+
+    private static int[] Input(Random random, int count)
+    {
+        var input = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            // Mostly within ±4; one in eight at the format's limits, to drive sums, deltas and
+            // steps into saturation.
+            input[i] = random.Next(8) == 0
+                ? (random.Next(2) == 0 ? int.MaxValue : int.MinValue)
+                : random.Next(-4 * Q16.One, 4 * Q16.One + 1);
+        }
+
+        return input;
+    }
+
+    private static int[] Target(Random random, int count, Loss loss)
+    {
+        var target = new int[count];
+        for (int j = 0; j < count; j++)
+        {
+            target[j] = loss == Loss.BinaryCrossEntropy ? random.Next(Q16.One + 1) : random.Next(-2 * Q16.One, 2 * Q16.One + 1);
+        }
+
+        return target;
+    }
+
+    /// <summary>Compares every instance field of two networks; names the first that differs.</summary>
+    internal static void AssertSameState(Network expected, Network actual, string context)
+    {
+        foreach (FieldInfo field in typeof(Network).GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public))
+        {
+            object? e = field.GetValue(expected);
+            object? a = field.GetValue(actual);
+            string name = field.Name;
+            switch (e)
+            {
+                case int[][] jagged:
+                    var other = (int[][])a!;
+                    for (int l = 0; l < jagged.Length; l++)
+                    {
+                        CompareArray(jagged[l], other[l], $"{context}: {name}[{l}]");
+                    }
+
+                    break;
+                case int[] array:
+                    CompareArray(array, (int[])a!, $"{context}: {name}");
+                    break;
+                case long[] array:
+                    for (int k = 0; k < array.Length; k++)
+                    {
+                        Assert.AreEqual(array[k], ((long[])a!)[k], $"{context}: {name}[{k}] (definition, fast path)");
+                    }
+
+                    break;
+                default:
+                    Assert.AreEqual(e, a, $"{context}: {name} (definition, fast path)");
+                    break;
+            }
+        }
+    }
+
+    private static void CompareArray(int[] expected, int[] actual, string context)
+    {
+        Assert.AreEqual(expected.Length, actual.Length, context + " length");
+        for (int k = 0; k < expected.Length; k++)
+        {
+            if (expected[k] != actual[k])
+            {
+                Assert.Fail($"{context}[{k}]: definition {expected[k]}, fast path {actual[k]}");
+            }
+        }
+    }
+}
