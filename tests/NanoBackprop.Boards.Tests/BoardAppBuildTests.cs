@@ -30,6 +30,26 @@ namespace NanoBackprop.Boards.Tests
             }
         }
 
+        private static NanoProjectBuilder sharedBuilder;
+
+        // One builder for every board: the library and the hardware libraries they share are built
+        // (and run through the metadata processor) once per test run.
+        private static NanoProjectBuilder SharedBuilder(NanoFrameworkHome home)
+        {
+            if (sharedBuilder == null)
+            {
+                string folder = Path.Combine(AppContext.BaseDirectory, "nanoframework-build", "boards");
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+
+                sharedBuilder = new NanoProjectBuilder(home, folder);
+            }
+
+            return sharedBuilder;
+        }
+
         [TestMethod]
         public void ThereAreTwoBoards()
         {
@@ -43,13 +63,7 @@ namespace NanoBackprop.Boards.Tests
         public void TheBoardAppCompilesWithoutWarningsAndBecomesADeployableSetOfPeFiles(string project)
         {
             NanoFrameworkHome home = BoardOnNanoClrTests.RequireEmulator(requireBoardLibraries: true);
-            string folder = Path.Combine(AppContext.BaseDirectory, "nanoframework-build", "board-" + Path.GetFileNameWithoutExtension(project));
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-
-            BuiltProject app = new NanoProjectBuilder(home, folder).Build(Path.Combine(BoardOnNanoClrTests.RepositoryRoot(), project));
+            BuiltProject app = SharedBuilder(home).Build(Path.Combine(BoardOnNanoClrTests.RepositoryRoot(), project));
             Assert.IsEmpty(app.Warnings, string.Join("\n", app.Warnings));
             Assert.AreEqual(Path.GetFileNameWithoutExtension(project), app.Assembly.Name);
             Assert.IsTrue(app.Assembly.Dll.EndsWith(".exe", StringComparison.Ordinal), "a board app is an executable");
