@@ -24,9 +24,9 @@ public static class DeploySetCommand
     public static Command Create(CliOutput output)
     {
         var board = new Option<string>("--board") { Description = "The board: its name (esp32-devkitc), folder (boards/esp32-devkitc) or .nfproj", Required = true };
-        var outFolder = new Option<string?>("--out") { Description = "Folder for the .pe files (default: artifacts/deploy/<board>)" };
+        var outFolder = new Option<string?>("--out") { Description = "Folder for the .pe files and the deployment image (default: artifacts/deploy/<board>)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        var command = new Command("deploy-set", "Build a board app as its .nfproj says and write the .pe files a board loads, in load order, with sizes and the total against the board's deployment flash");
+        var command = new Command("deploy-set", "Build a board app as its .nfproj says; write the .pe files a board loads, in load order, with sizes, and the deployment image (.bin) nanoff flashes, against the board's deployment flash");
         command.Options.Add(board);
         command.Options.Add(outFolder);
         command.Options.Add(json);
@@ -49,7 +49,7 @@ public static class DeploySetCommand
             {
                 string source = assembly.Name == "mscorlib" ? NanoFrameworkHome.MscorlibPe : assembly.Pe;
                 string target = Path.Combine(folder, assembly.Name + ".pe");
-                File.Copy(source, target, overwrite: true);
+                File.WriteAllBytes(target, File.ReadAllBytes(source)); // a fresh, writable file (the emulator folder's are read-only)
                 loadOrder.Add(new NfPackageCommand.FileEntry(Path.GetFileName(target), new FileInfo(target).Length));
             }
 
@@ -91,6 +91,7 @@ public static class DeploySetCommand
                 ? $"{imageBytes:N0} B of {f.Bytes:N0} B deployment flash ({100.0 * imageBytes / f.Bytes:F1} %; {f.Source})"
                 : "no deployment-flash figure for board " + boardName);
             output.Out.WriteLine("written to " + folder);
+            output.Out.WriteLine("deploy with: nanoff --nanodevice --deploy --serialport <port> --image " + image + " (the board's README has the other routes)");
             return 0;
         });
         return command;

@@ -14,7 +14,7 @@ public sealed class NanoFrameworkHome
     /// <summary>How to get the emulator, for the skip message and the CLI's error line.</summary>
     public const string HowToGetIt =
         "nanoCLR was not found: set " + EnvironmentVariable + " to a folder laid out like ../shared/nanoframework " +
-        "(nanoclr/, metadata-processor/, testframework/; see README 'Device tests on the emulator': build the posix " +
+        "(nanoclr/bin, nanoclr/lib, metadata-processor/, testframework/, system-math/, board-libraries/; see README 'Device tests on the emulator': build the posix " +
         "nanoCLR from nf-interpreter on Linux, or use the nanoclr tool and nano.runsettings on Windows)";
 
     private NanoFrameworkHome(string folder) => Folder = folder;
@@ -79,7 +79,8 @@ public sealed class NanoFrameworkHome
             string? variable = Environment.GetEnvironmentVariable(EnvironmentVariable);
             return string.IsNullOrWhiteSpace(variable)
                 ? HowToGetIt
-                : EnvironmentVariable + "=" + variable + " has no nanoclr/bin/nanoFramework.nanoCLR.test, metadata-processor/ or testframework/";
+                : EnvironmentVariable + "=" + variable + " has no nanoclr/bin/nanoFramework.nanoCLR.test, metadata-processor/ or testframework/ "
+                  + "(point it at a folder laid out like ../shared/nanoframework; README 'Device tests on the emulator' says how to get one)";
         }
 
         return File.Exists(MscorlibDll) ? null : "mscorlib.dll of nanoFramework.CoreLibrary 1.17.11 is missing beside " + AppContext.BaseDirectory + " (restore the project)";
