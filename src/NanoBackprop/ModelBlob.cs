@@ -70,6 +70,11 @@ namespace NanoBackprop
         /// <exception cref="ArgumentException">The buffer is too small (nothing is written).</exception>
         public static int Write(OnlineLearner learner, byte[] buffer, int offset)
         {
+            if (learner == null)
+            {
+                throw new ArgumentNullException("learner", "ModelBlob.Write: learner is null.");
+            }
+
             int size = SizeOf(learner);
             if (buffer == null)
             {
@@ -163,17 +168,25 @@ namespace NanoBackprop
                 throw new InvalidModelException("Model: " + layers + " layers; the network has " + network.LayerCount + ".");
             }
 
+            // The structure first (the first field that differs names the mismatch: a layer size,
+            // an option, the guard), then the size (a blob of this structure cut short or padded).
+            int headerBytes = PreambleBytes + 2 * layers + StructureBytesAfterSizes;
+            if (cursor.Reading && count < headerBytes)
+            {
+                throw new InvalidModelException("Model: " + count + " bytes is too short for the header of a " + layers + "-layer model (" + headerBytes + " bytes).");
+            }
+
+            network.TransferStructure(ref cursor);
+            learner.TransferStructure(ref cursor);
             if (cursor.Reading)
             {
                 int expected = SizeOf(learner);
                 if (count != expected)
                 {
-                    throw new InvalidModelException("Model: " + count + " bytes; a model for this learner has " + expected + " (truncated or a different topology).");
+                    throw new InvalidModelException("Model: " + count + " bytes; a model for this learner has " + expected + " (truncated or padded).");
                 }
             }
 
-            network.TransferStructure(ref cursor);
-            learner.TransferStructure(ref cursor);
             if (cursor.OnlyChecking && !cursor.CrcMatches(offset, count))
             {
                 throw new InvalidModelException("Model: CRC mismatch; the model is corrupt.");
