@@ -26,8 +26,9 @@ namespace NanoBackprop
     /// (the header), then each owner's TransferStructure and TransferState (Network,
     /// OnlineLearner, InputScaler), which walk their fields in order with a ModelCursor. SizeOf,
     /// Write, Validate and Read all run that same code, counting, writing, checking or reading.</para>
-    /// <para>Reading checks the whole blob first (size, magic, version, that the topology and the
-    /// structural options match the live learner, the CRC, and every value's range) and only then
+    /// <para>Reading checks the whole blob first (magic, version, that the topology and the
+    /// structural options match the live learner, naming the first field that differs, then the
+    /// size, the CRC, and every value's range) and only then
     /// copies it in: a rejected blob leaves the learner exactly as it was. The learner's
     /// hyper-parameters (rates, schedule) are not stored: they come from the code that builds it.</para>
     /// </remarks>
@@ -98,7 +99,7 @@ namespace NanoBackprop
         /// <exception cref="InvalidModelException">The blob is rejected; the message says why.</exception>
         public static void Validate(OnlineLearner learner, byte[] buffer, int offset, int count)
         {
-            ReadPass(learner, buffer, offset, count, ModelCursor.Checking);
+            ReadPass(learner, buffer, offset, count, ModelCursor.Checking, "ModelBlob.Validate");
         }
 
         /// <summary>
@@ -109,20 +110,20 @@ namespace NanoBackprop
         /// <exception cref="InvalidModelException">The blob is rejected; the learner is unchanged.</exception>
         public static void Read(OnlineLearner learner, byte[] buffer, int offset, int count)
         {
-            ReadPass(learner, buffer, offset, count, ModelCursor.Checking);
-            ReadPass(learner, buffer, offset, count, ModelCursor.Applying);
+            ReadPass(learner, buffer, offset, count, ModelCursor.Checking, "ModelBlob.Read");
+            ReadPass(learner, buffer, offset, count, ModelCursor.Applying, "ModelBlob.Read");
         }
 
-        private static void ReadPass(OnlineLearner learner, byte[] buffer, int offset, int count, int mode)
+        private static void ReadPass(OnlineLearner learner, byte[] buffer, int offset, int count, int mode, string caller)
         {
             if (learner == null)
             {
-                throw new ArgumentNullException("learner", "ModelBlob: learner is null.");
+                throw new ArgumentNullException("learner", caller + ": learner is null.");
             }
 
             if (buffer == null)
             {
-                throw new ArgumentNullException("buffer", "ModelBlob: buffer is null.");
+                throw new ArgumentNullException("buffer", caller + ": buffer is null.");
             }
 
             if (offset < 0 || count < 0 || offset > buffer.Length || buffer.Length - offset < count)

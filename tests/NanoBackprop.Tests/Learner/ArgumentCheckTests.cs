@@ -164,6 +164,8 @@ public sealed class ArgumentCheckTests
         Assert.AreEqual("learner", write.ParamName);
         StringAssert.StartsWith(write.Message, "ModelBlob.Write: learner is null.");
 
+        StringAssert.StartsWith(Assert.ThrowsExactly<ArgumentNullException>(() => ModelBlob.Read(null!, new byte[10], 0, 10)).Message, "ModelBlob.Read: learner is null.");
+        StringAssert.StartsWith(Assert.ThrowsExactly<ArgumentNullException>(() => ModelBlob.Validate(Learner5x8x1(new LearnerOptions()), null!, 0, 10)).Message, "ModelBlob.Validate: buffer is null.");
         Assert.AreEqual("value", Assert.ThrowsExactly<ArgumentException>(() => Q16.FromDouble(double.NaN)).ParamName);
         Assert.AreEqual("value", Assert.ThrowsExactly<ArgumentException>(() => Q16.FromDouble(double.PositiveInfinity)).ParamName);
 
