@@ -137,7 +137,7 @@ namespace NanoBackprop
         /// <exception cref="ArgumentException">raw has the wrong length.</exception>
         public void Observe(int[] raw)
         {
-            CheckReading(raw, "Observe");
+            CheckReading(raw, "raw", "Observe");
             if (frozen)
             {
                 return;
@@ -173,8 +173,8 @@ namespace NanoBackprop
         /// <exception cref="ArgumentException">An array has the wrong length.</exception>
         public void Scale(int[] raw, int[] scaled)
         {
-            CheckReading(raw, "Scale");
-            CheckReading(scaled, "Scale");
+            CheckReading(raw, "raw", "Scale");
+            CheckReading(scaled, "scaled", "Scale");
             for (int f = 0; f < means.Length; f++)
             {
                 scaled[f] = ScaleOne(f, raw[f]);
@@ -247,16 +247,17 @@ namespace NanoBackprop
             }
         }
 
-        private void CheckReading(int[] values, string caller)
+        private void CheckReading(int[] values, string name, string caller)
         {
+            string what = name == "raw" ? "the reading" : name;
             if (values == null)
             {
-                throw new ArgumentNullException("raw", caller + ": the reading is null.");
+                throw new ArgumentNullException(name, caller + ": " + what + " is null.");
             }
 
             if (values.Length != means.Length)
             {
-                throw new ArgumentException(caller + ": the reading has " + values.Length + " values; the scaler has " + means.Length + " features.", "raw");
+                throw new ArgumentException(caller + ": " + what + " has " + values.Length + " values; the scaler has " + means.Length + " features.", name);
             }
         }
 

@@ -135,7 +135,8 @@ namespace NanoBackprop
         /// <summary>
         /// Classification with one output: weight each sample's rate by how rare its label has been
         /// (total / (2 · count of that label), within [1/8, 8]) so that a long quiet stretch of one
-        /// label does not wash out the other (default on; per-sample SGD only).
+        /// label does not wash out the other (default on; per-sample SGD only). Regression refuses
+        /// it (set it false); with several outputs it has no effect (each output is its own label).
         /// </summary>
         public bool ClassBalance
         {
@@ -174,6 +175,25 @@ namespace NanoBackprop
         {
             get { return scalerWindowShift; }
             set { scalerWindowShift = value; }
+        }
+
+        // A field-by-field copy (for code that must not change a caller's options).
+        internal LearnerOptions Copy()
+        {
+            var copy = new LearnerOptions();
+            copy.task = task;
+            copy.schedule = schedule;
+            copy.baseLearningRate = baseLearningRate;
+            copy.learningRateFloor = learningRateFloor;
+            copy.decaySamples = decaySamples;
+            copy.stepFactor = stepFactor;
+            copy.batchSize = batchSize;
+            copy.classBalance = classBalance;
+            copy.divergenceGuard = divergenceGuard;
+            copy.snapshotInterval = snapshotInterval;
+            copy.confidenceMargin = confidenceMargin;
+            copy.scalerWindowShift = scalerWindowShift;
+            return copy;
         }
 
         internal void Validate(Network network)
@@ -236,6 +256,19 @@ namespace NanoBackprop
             if (Task == LearnerTask.Regression && network.Loss != Loss.MeanSquaredError)
             {
                 throw new ArgumentException("OnlineLearner: regression needs a network built with Loss.MeanSquaredError.", "options");
+            }
+
+            // Regression targets are standardised by the target scaler: about half are negative.
+            // A sigmoid (0 to 1) or ReLU (0 and up) output cannot reach them; it settles on the mean.
+            if (Task == LearnerTask.Regression && (network.OutputActivation == Activation.Sigmoid || network.OutputActivation == Activation.Relu))
+            {
+                throw new ArgumentException("OnlineLearner: regression targets are standardised (about half are negative), which a "
+                    + (network.OutputActivation == Activation.Sigmoid ? "Sigmoid" : "Relu") + " output cannot reach; build the network with a Linear output activation.", "options");
+            }
+
+            if (Task == LearnerTask.Regression && ClassBalance)
+            {
+                throw new ArgumentException("OnlineLearner: ClassBalance weights classification labels; set ClassBalance = false for regression.", "options");
             }
 
             if (ConfidenceMargin < 0 || ConfidenceMargin > Q16.Half || (ConfidenceMargin != 0 && Task != LearnerTask.Classification))

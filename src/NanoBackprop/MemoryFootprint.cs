@@ -1,3 +1,5 @@
+using System;
+
 namespace NanoBackprop
 {
     /// <summary>
@@ -33,14 +35,31 @@ namespace NanoBackprop
 
         /// <summary>Heap bytes of an array of <paramref name="length"/> elements of
         /// <paramref name="elementBytes"/> bytes each.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">length is negative, or elementBytes is not 1 to 16.</exception>
         public static int ArrayBytes(int length, int elementBytes)
         {
+            if (length < 0 || length > (int.MaxValue - ArrayHeaderBytes - HeapBlockBytes) / 16)
+            {
+                throw new ArgumentOutOfRangeException("length", "MemoryFootprint.ArrayBytes: length must be 0 to " + ((int.MaxValue - ArrayHeaderBytes - HeapBlockBytes) / 16) + ".");
+            }
+
+            if (elementBytes < 1 || elementBytes > 16)
+            {
+                throw new ArgumentOutOfRangeException("elementBytes", "MemoryFootprint.ArrayBytes: elementBytes must be 1 to 16.");
+            }
+
             return RoundUpToBlocks(ArrayHeaderBytes + length * elementBytes);
         }
 
         /// <summary>Heap bytes of a class instance with <paramref name="fieldCount"/> fields.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">fieldCount is negative or absurd (above 65,535).</exception>
         public static int ObjectBytes(int fieldCount)
         {
+            if (fieldCount < 0 || fieldCount > 65535)
+            {
+                throw new ArgumentOutOfRangeException("fieldCount", "MemoryFootprint.ObjectBytes: fieldCount must be 0 to 65535.");
+            }
+
             return (fieldCount + 1) * HeapBlockBytes;
         }
 
@@ -51,8 +70,10 @@ namespace NanoBackprop
         /// table. A second network shares the table,
         /// so subtract <see cref="SharedTableBytes"/> from its figure.
         /// </summary>
+        /// <exception cref="ArgumentNullException">network is null.</exception>
         public static int NetworkBytes(Network network)
         {
+            CheckNetwork(network, "NetworkBytes");
             return ObjectBytes(NetworkFieldCount)
                 + ParameterBytes(network)
                 + NeuronBufferBytes(network)
@@ -63,8 +84,10 @@ namespace NanoBackprop
 
         /// <summary>Weights and biases (with the jagged arrays' outer arrays): 4 bytes per parameter
         /// plus headers.</summary>
+        /// <exception cref="ArgumentNullException">network is null.</exception>
         public static int ParameterBytes(Network network)
         {
+            CheckNetwork(network, "ParameterBytes");
             return network.ParameterHeapBytes();
         }
 
@@ -72,21 +95,35 @@ namespace NanoBackprop
         /// Per-neuron working buffers: layer sizes, activations, pre-activations, deltas, the delta
         /// exponents and the exact-delta scratch of the widest layer.
         /// </summary>
+        /// <exception cref="ArgumentNullException">network is null.</exception>
         public static int NeuronBufferBytes(Network network)
         {
+            CheckNetwork(network, "NeuronBufferBytes");
             return network.NeuronBufferHeapBytes();
         }
 
         /// <summary>Gradient buffers (0 without <see cref="NetworkOptions.GradientAccumulation"/>).</summary>
+        /// <exception cref="ArgumentNullException">network is null.</exception>
         public static int GradientBytes(Network network)
         {
+            CheckNetwork(network, "GradientBytes");
             return network.GradientHeapBytes();
         }
 
         /// <summary>Momentum velocities (0 without <see cref="NetworkOptions.Momentum"/>).</summary>
+        /// <exception cref="ArgumentNullException">network is null.</exception>
         public static int VelocityBytes(Network network)
         {
+            CheckNetwork(network, "VelocityBytes");
             return network.VelocityHeapBytes();
+        }
+
+        private static void CheckNetwork(Network network, string caller)
+        {
+            if (network == null)
+            {
+                throw new ArgumentNullException("network", "MemoryFootprint." + caller + ": network is null.");
+            }
         }
 
         // Heap bytes of a jagged array: the outer array of references and each inner array (0 for null).

@@ -26,8 +26,9 @@ namespace NanoBackprop
     /// (the header), then each owner's TransferStructure and TransferState (Network,
     /// OnlineLearner, InputScaler), which walk their fields in order with a ModelCursor. SizeOf,
     /// Write, Validate and Read all run that same code, counting, writing, checking or reading.</para>
-    /// <para>Reading checks the whole blob first (size, magic, version, that the topology and the
-    /// structural options match the live learner, the CRC, and every value's range) and only then
+    /// <para>Reading checks the whole blob first (magic, version, that the topology and the
+    /// structural options match the live learner, naming the first field that differs, then the
+    /// size, the CRC, and every value's range) and only then
     /// copies it in: a rejected blob leaves the learner exactly as it was. The learner's
     /// hyper-parameters (rates, schedule) are not stored: they come from the code that builds it.</para>
     /// </remarks>
@@ -70,6 +71,11 @@ namespace NanoBackprop
         /// <exception cref="ArgumentException">The buffer is too small (nothing is written).</exception>
         public static int Write(OnlineLearner learner, byte[] buffer, int offset)
         {
+            if (learner == null)
+            {
+                throw new ArgumentNullException("learner", "ModelBlob.Write: learner is null.");
+            }
+
             int size = SizeOf(learner);
             if (buffer == null)
             {
@@ -93,7 +99,7 @@ namespace NanoBackprop
         /// <exception cref="InvalidModelException">The blob is rejected; the message says why.</exception>
         public static void Validate(OnlineLearner learner, byte[] buffer, int offset, int count)
         {
-            ReadPass(learner, buffer, offset, count, ModelCursor.Checking);
+            ReadPass(learner, buffer, offset, count, ModelCursor.Checking, "ModelBlob.Validate");
         }
 
         /// <summary>
@@ -104,20 +110,20 @@ namespace NanoBackprop
         /// <exception cref="InvalidModelException">The blob is rejected; the learner is unchanged.</exception>
         public static void Read(OnlineLearner learner, byte[] buffer, int offset, int count)
         {
-            ReadPass(learner, buffer, offset, count, ModelCursor.Checking);
-            ReadPass(learner, buffer, offset, count, ModelCursor.Applying);
+            ReadPass(learner, buffer, offset, count, ModelCursor.Checking, "ModelBlob.Read");
+            ReadPass(learner, buffer, offset, count, ModelCursor.Applying, "ModelBlob.Read");
         }
 
-        private static void ReadPass(OnlineLearner learner, byte[] buffer, int offset, int count, int mode)
+        private static void ReadPass(OnlineLearner learner, byte[] buffer, int offset, int count, int mode, string caller)
         {
             if (learner == null)
             {
-                throw new ArgumentNullException("learner", "ModelBlob: learner is null.");
+                throw new ArgumentNullException("learner", caller + ": learner is null.");
             }
 
             if (buffer == null)
             {
-                throw new ArgumentNullException("buffer", "ModelBlob: buffer is null.");
+                throw new ArgumentNullException("buffer", caller + ": buffer is null.");
             }
 
             if (offset < 0 || count < 0 || offset > buffer.Length || buffer.Length - offset < count)
@@ -163,17 +169,25 @@ namespace NanoBackprop
                 throw new InvalidModelException("Model: " + layers + " layers; the network has " + network.LayerCount + ".");
             }
 
+            // The structure first (the first field that differs names the mismatch: a layer size,
+            // an option, the guard), then the size (a blob of this structure cut short or padded).
+            int headerBytes = PreambleBytes + 2 * layers + StructureBytesAfterSizes;
+            if (cursor.Reading && count < headerBytes)
+            {
+                throw new InvalidModelException("Model: " + count + " bytes is too short for the header of a " + layers + "-layer model (" + headerBytes + " bytes).");
+            }
+
+            network.TransferStructure(ref cursor);
+            learner.TransferStructure(ref cursor);
             if (cursor.Reading)
             {
                 int expected = SizeOf(learner);
                 if (count != expected)
                 {
-                    throw new InvalidModelException("Model: " + count + " bytes; a model for this learner has " + expected + " (truncated or a different topology).");
+                    throw new InvalidModelException("Model: " + count + " bytes; a model for this learner has " + expected + " (truncated or padded).");
                 }
             }
 
-            network.TransferStructure(ref cursor);
-            learner.TransferStructure(ref cursor);
             if (cursor.OnlyChecking && !cursor.CrcMatches(offset, count))
             {
                 throw new InvalidModelException("Model: CRC mismatch; the model is corrupt.");

@@ -89,8 +89,14 @@ namespace NanoBackprop
         }
 
         /// <summary>Neurons of a layer (0 = input).</summary>
+        /// <exception cref="ArgumentOutOfRangeException">layer is not 0 to LayerCount - 1.</exception>
         public int GetLayerSize(int layer)
         {
+            if (layer < 0 || layer >= layerSizes.Length)
+            {
+                throw new ArgumentOutOfRangeException("layer", "ModelDescription.GetLayerSize: layer must be 0 to " + (layerSizes.Length - 1) + ".");
+            }
+
             return layerSizes[layer];
         }
 
@@ -159,6 +165,7 @@ namespace NanoBackprop
         /// <paramref name="options"/>, its structural settings overridden by the header), ready for
         /// <see cref="ModelBlob.Read"/>.
         /// </summary>
+        /// <exception cref="ArgumentNullException">options is null.</exception>
         /// <exception cref="InvalidModelException">The header describes an impossible network.</exception>
         public OnlineLearner CreateLearner(LearnerOptions options)
         {
@@ -167,15 +174,17 @@ namespace NanoBackprop
                 throw new ArgumentNullException("options", "CreateLearner: options is null.");
             }
 
-            options.Task = Task;
-            options.BatchSize = BatchSize;
-            options.ClassBalance = ClassBalance;
-            options.DivergenceGuard = DivergenceGuard;
-            options.ScalerWindowShift = ScalerWindowShift;
+            // A copy: the caller's options are never changed.
+            LearnerOptions structural = options.Copy();
+            structural.Task = Task;
+            structural.BatchSize = BatchSize;
+            structural.ClassBalance = ClassBalance;
+            structural.DivergenceGuard = DivergenceGuard;
+            structural.ScalerWindowShift = ScalerWindowShift;
             try
             {
                 var network = new Network(layerSizes, HiddenActivation, OutputActivation, Loss, 1, NetworkOptions);
-                return new OnlineLearner(network, options);
+                return new OnlineLearner(network, structural);
             }
             catch (ArgumentException error)
             {

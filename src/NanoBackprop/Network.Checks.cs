@@ -62,16 +62,16 @@ namespace NanoBackprop
             }
         }
 
-        private static void CheckLoss(Loss candidate, Activation output)
+        private static void CheckLoss(Loss candidate, Activation output, string name, string caller)
         {
             if (candidate != Loss.MeanSquaredError && candidate != Loss.BinaryCrossEntropy)
             {
-                throw new ArgumentException("Unknown loss " + (int)candidate + ".", "loss");
+                throw new ArgumentException(caller + ": unknown loss " + (int)candidate + ".", name);
             }
 
             if (candidate == Loss.BinaryCrossEntropy && output != Activation.Sigmoid)
             {
-                throw new ArgumentException("BinaryCrossEntropy needs a Sigmoid output activation.", "loss");
+                throw new ArgumentException(caller + ": BinaryCrossEntropy needs a Sigmoid output activation.", name);
             }
         }
 
@@ -105,7 +105,7 @@ namespace NanoBackprop
                 throw new ArgumentException("Network: unknown output activation " + (int)output + ".", "outputActivation");
             }
 
-            CheckLoss(loss, output);
+            CheckLoss(loss, output, "loss", "Network");
             if (((int)options & ~KnownOptions) != 0)
             {
                 throw new ArgumentException("Network: unknown options " + (int)options + ".", "options");

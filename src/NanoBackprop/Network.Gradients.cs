@@ -130,7 +130,7 @@ namespace NanoBackprop
                 throw new InvalidOperationException("Backward needs a Forward on the current weights first.");
             }
 
-            CheckLoss(sampleLoss, outputActivation);
+            CheckLoss(sampleLoss, outputActivation, "sampleLoss", "Backward");
             CheckTarget(target, sampleLoss, "Backward");
             ComputeOutputDeltas(target, sampleLoss);
         }

@@ -97,9 +97,12 @@ namespace NanoBackprop
 
         /// <summary>Weight from neuron <paramref name="input"/> of layer <paramref name="layer"/> to
         /// neuron <paramref name="neuron"/> of layer <paramref name="layer"/> + 1, Q16.16.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">An index is out of range (named).</exception>
         public int GetWeight(int layer, int neuron, int input)
         {
-            return weights[layer][WeightIndex(layer, neuron, input, "GetWeight")];
+            // The index is checked before weights[layer] is read.
+            int index = WeightIndex(layer, neuron, input, "GetWeight");
+            return weights[layer][index];
         }
 
         /// <summary>Sets a weight (Q16.16, within ±<see cref="MaxWeight"/>).</summary>

@@ -18,7 +18,9 @@ namespace NanoBackprop
     /// weight pushed to ±128 since the last snapshot), the parameters are copied aside. Training has
     /// diverged when the running loss exceeds 4× its long-run level + 0.05 <i>and</i> some weight has
     /// been held at ±128 since the last snapshot: then the snapshot is restored, momentum cleared,
-    /// the rate halved (recovering one halving per healthy snapshot), and
+    /// the rate halved (for every schedule, below its floor too, down to
+    /// <see cref="LearnerOptions.MinimumRateFloor"/>; at most four halvings in a row, recovering one
+    /// halving per healthy snapshot), and
     /// <see cref="Rollbacks"/> counts it. Honest drift raises the loss without pinning weights, so
     /// the guard lets the network relearn. "Since the last snapshot" means since the last interval
     /// check.</para>
@@ -67,7 +69,12 @@ namespace NanoBackprop
 
         /// <summary>Creates a learner over <paramref name="network"/> with the given options (copied).</summary>
         /// <exception cref="ArgumentNullException">network or options is null.</exception>
-        /// <exception cref="ArgumentException">An option is invalid or does not fit the network.</exception>
+        /// <exception cref="ArgumentException">An option is invalid or does not fit the network, or
+        /// the combination cannot learn (parameter "options"; the message says what to change):
+        /// classification without a sigmoid output; regression without mean squared error, with a
+        /// Sigmoid or Relu output (standardised targets are about half negative), or with
+        /// ClassBalance; BatchSize above 1 without GradientAccumulation or with ClassBalance;
+        /// ConfidenceMargin with regression.</exception>
         public OnlineLearner(Network network, LearnerOptions options)
         {
             if (options == null)
@@ -185,6 +192,7 @@ namespace NanoBackprop
         /// <exception cref="ArgumentException">raw has the wrong length.</exception>
         public int[] Predict(int[] raw)
         {
+            CheckReading(raw, "Predict");
             scaler.Scale(raw, scaledInput);
             int[] outputs = network.Forward(scaledInput);
             if (task == LearnerTask.Classification)
@@ -283,17 +291,24 @@ namespace NanoBackprop
             return true;
         }
 
-        private void CheckLearnArguments(int[] raw, int[] target)
+        // The learner's own checks, so that a bad argument is reported by the method called, not
+        // by the scaler or network inside it.
+        private void CheckReading(int[] raw, string caller)
         {
             if (raw == null)
             {
-                throw new ArgumentNullException("raw", "Learn: the reading is null.");
+                throw new ArgumentNullException("raw", caller + ": the reading is null.");
             }
 
             if (raw.Length != network.InputCount)
             {
-                throw new ArgumentException("Learn: the reading has " + raw.Length + " values; the network needs " + network.InputCount + ".", "raw");
+                throw new ArgumentException(caller + ": the reading has " + raw.Length + " values; the network needs " + network.InputCount + ".", "raw");
             }
+        }
+
+        private void CheckLearnArguments(int[] raw, int[] target)
+        {
+            CheckReading(raw, "Learn");
 
             if (target == null)
             {
@@ -333,8 +348,18 @@ namespace NanoBackprop
                 }
             }
 
-            rate >>= recoveryShift;
-            return (int)(rate > learningRateFloor ? rate : learningRateFloor);
+            rate = rate > learningRateFloor ? rate : learningRateFloor;
+            if (recoveryShift == 0)
+            {
+                return (int)rate;
+            }
+
+            // After a rollback the rate is halved per recovery step below the schedule's own floor
+            // (the constant schedule's floor is its rate), but not below the update-underflow
+            // limit LearnerOptions.MinimumRateFloor, nor raised to it when the schedule runs lower.
+            long recovering = rate >> recoveryShift;
+            long lowest = rate < LearnerOptions.MinimumRateFloor ? rate : LearnerOptions.MinimumRateFloor;
+            return (int)(recovering > lowest ? recovering : lowest);
         }
 
         // total / (2·count of this label), within [1/8, 8]: 1 when both labels are equally common.

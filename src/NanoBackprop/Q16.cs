@@ -40,12 +40,12 @@ namespace NanoBackprop
         {
             if (double.IsNaN(value))
             {
-                throw new ArgumentException("Q16.FromDouble: the value is NaN.");
+                throw new ArgumentException("Q16.FromDouble: the value is NaN.", "value");
             }
 
             if (double.IsInfinity(value))
             {
-                throw new ArgumentException("Q16.FromDouble: the value is infinite.");
+                throw new ArgumentException("Q16.FromDouble: the value is infinite.", "value");
             }
 
             // Scaling by 2^16 is exact for every double that is in range.
@@ -148,8 +148,35 @@ namespace NanoBackprop
         /// terms fit (see <see cref="Network.MaxLayerSize"/>). Products of two unbounded Q16.16
         /// values reach 2^62 and two of them already overflow.
         /// </remarks>
+        /// <exception cref="ArgumentNullException">a or b is null.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">An offset or count is negative, or a range runs past its array.</exception>
         public static int Dot(int[] a, int aOffset, int[] b, int bOffset, int count)
         {
+            if (a == null)
+            {
+                throw new ArgumentNullException("a", "Q16.Dot: a is null.");
+            }
+
+            if (b == null)
+            {
+                throw new ArgumentNullException("b", "Q16.Dot: b is null.");
+            }
+
+            if (count < 0)
+            {
+                throw new ArgumentOutOfRangeException("count", "Q16.Dot: count must not be negative.");
+            }
+
+            if (aOffset < 0 || aOffset > a.Length - count)
+            {
+                throw new ArgumentOutOfRangeException("aOffset", "Q16.Dot: " + count + " elements from aOffset " + aOffset + " do not fit a (" + a.Length + " elements).");
+            }
+
+            if (bOffset < 0 || bOffset > b.Length - count)
+            {
+                throw new ArgumentOutOfRangeException("bOffset", "Q16.Dot: " + count + " elements from bOffset " + bOffset + " do not fit b (" + b.Length + " elements).");
+            }
+
             long sum = 0;
             for (int i = 0; i < count; i++)
             {

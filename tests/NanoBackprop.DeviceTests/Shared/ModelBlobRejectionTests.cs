@@ -54,12 +54,12 @@ namespace NanoBackprop.DeviceTests
         {
             byte[] blob = SourceBlob();
             OnlineLearner live = LiveLearner();
-            AssertRejected(live, blob, blob.Length - 1, "truncated or a different topology");
-            AssertRejected(live, blob, blob.Length / 2, "truncated or a different topology");
+            AssertRejected(live, blob, blob.Length - 1, "truncated or padded");
+            AssertRejected(live, blob, blob.Length / 2, "truncated or padded");
             AssertRejected(live, blob, 5, "too short");
             byte[] padded = new byte[blob.Length + 4];
             System.Array.Copy(blob, padded, blob.Length);
-            AssertRejected(live, padded, padded.Length, "truncated or a different topology");
+            AssertRejected(live, padded, padded.Length, "truncated or padded");
             AssertLoads(live, blob);
         }
 
@@ -87,9 +87,10 @@ namespace NanoBackprop.DeviceTests
             Network wider = new Network(new int[] { 3, 7, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 5, NetworkOptions.Momentum);
             LearnerOptions guarded = new LearnerOptions();
             guarded.DivergenceGuard = true;
-            AssertRejected(new OnlineLearner(wider, guarded), blob, blob.Length, "truncated or a different topology");
+            // The first field that differs is named, before the size (issue 12 item 6).
+            AssertRejected(new OnlineLearner(wider, guarded), blob, blob.Length, "Model: layer 1 has 6 neurons; the network has 7.");
             Network unguardedNetwork = new Network(new int[] { 3, 6, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 5, NetworkOptions.Momentum);
-            AssertRejected(new OnlineLearner(unguardedNetwork, new LearnerOptions()), blob, blob.Length, "truncated or a different topology");
+            AssertRejected(new OnlineLearner(unguardedNetwork, new LearnerOptions()), blob, blob.Length, "Model: divergence guard is 1; the learner has 0.");
             AssertLoads(live, blob);
         }
 

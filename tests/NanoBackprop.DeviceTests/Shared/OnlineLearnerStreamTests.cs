@@ -174,13 +174,8 @@ namespace NanoBackprop.DeviceTests
             options.ClassBalance = false;
             options.DivergenceGuard = true;
             options.SnapshotInterval = 32;
-            // A step schedule that never steps here: rate 0.1, with a floor (0.01) below it, so the
-            // guard's halving shows. With the default constant schedule the learner uses the base
-            // rate as the floor, which undoes the halving (the rate stays 0.1 after a rollback,
-            // although docs/LEARNER.md says the guard halves it).
-            options.Schedule = LearningRateSchedule.Step;
-            options.DecaySamples = 1000000;
-            options.LearningRateFloor = 655;
+            // The default constant schedule (rate 0.1): the rollback halves it to 0.05 (issue 12
+            // item 3: before, the constant schedule's floor undid the halving).
             OnlineLearner learner = new OnlineLearner(network, options);
             uint state = 99u;
             int[] reading = new int[2];

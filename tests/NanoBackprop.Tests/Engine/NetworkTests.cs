@@ -332,7 +332,7 @@ public sealed class NetworkTests
             (() => new Network(new[] { 2, 1 }, (Activation)9, Activation.Sigmoid, 1), typeof(ArgumentException), "unknown hidden activation 9"),
             (() => new Network(new[] { 2, 1 }, Activation.Sigmoid, (Activation)(-1), 1), typeof(ArgumentException), "unknown output activation -1"),
             (() => new Network(new[] { 2, 1 }, Activation.Sigmoid, Activation.Tanh, Loss.BinaryCrossEntropy, 1, NetworkOptions.None), typeof(ArgumentException), "needs a Sigmoid output"),
-            (() => new Network(new[] { 2, 1 }, Activation.Sigmoid, Activation.Sigmoid, (Loss)5, 1, NetworkOptions.None), typeof(ArgumentException), "Unknown loss 5"),
+            (() => new Network(new[] { 2, 1 }, Activation.Sigmoid, Activation.Sigmoid, (Loss)5, 1, NetworkOptions.None), typeof(ArgumentException), "Network: unknown loss 5"),
             (() => new Network(new[] { 2, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.MeanSquaredError, 1, (NetworkOptions)8), typeof(ArgumentException), "unknown options 8"),
         };
         foreach (var (build, exception, fragment) in cases)
@@ -374,7 +374,7 @@ public sealed class NetworkTests
             (() => network.Learn(input, new[] { Q16.One + 1, 0 }), typeof(ArgumentOutOfRangeException), "target 0 is outside [0, 1]"),
             (() => network.Learn(input, new[] { 0, -1 }), typeof(ArgumentOutOfRangeException), "target 1 is outside [0, 1]"),
             (() => network.Backward(new int[1], Loss.MeanSquaredError), typeof(ArgumentException), "target has 1 elements"),
-            (() => network.Backward(target, (Loss)7), typeof(ArgumentException), "Unknown loss 7"),
+            (() => network.Backward(target, (Loss)7), typeof(ArgumentException), "Backward: unknown loss 7"),
             (() => network.SetWeight(0, 0, 0, Network.MaxWeight + 1), typeof(ArgumentOutOfRangeException), "at most 128.0"),
             (() => network.SetWeight(2, 0, 0, 0), typeof(ArgumentOutOfRangeException), "layer must be 0 to 1"),
             (() => network.SetWeight(0, 4, 0, 0), typeof(ArgumentOutOfRangeException), "neuron must be 0 to 3"),

@@ -100,11 +100,11 @@ public sealed class PersistenceTests
         Rejects(Mutated(7, 4), blob.Length, "4 layers; the network has 3");
         Rejects(Mutated(10, 7), blob.Length, "layer 1 has 7 neurons");
         Rejects(Mutated(blob.Length / 2, (byte)(blob[blob.Length / 2] ^ 0x10)), blob.Length, "CRC mismatch");
-        Rejects(blob, blob.Length - 1, "truncated or a different topology");
+        Rejects(blob, blob.Length - 1, "truncated or padded");
         Rejects(blob, 5, "too short");
         var grown = new byte[blob.Length + 4];
         blob.CopyTo(grown, 0);
-        Rejects(grown, grown.Length, "truncated or a different topology");
+        Rejects(grown, grown.Length, "truncated or padded");
 
         // A blob for another topology or options never loads.
         var other = new OnlineLearner(new Network(new[] { 3, 7, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 1, NetworkOptions.Momentum), new LearnerOptions { DivergenceGuard = true });
