@@ -65,7 +65,7 @@ public static class InspectCommand
         }).ToArray();
         int snapshot = learner.HasDivergenceGuard ? MemoryFootprint.ArrayBytes(network.ParameterCount, 4) : 0;
         return new Result("inspect", Enumerable.Range(0, network.LayerCount).Select(network.GetLayerSize).ToArray(), network.HiddenActivation.ToString(),
-            network.OutputActivation.ToString(), network.Loss.ToString(), $"Q16.{description.FractionalBits}, blob version {ModelBlob.Version}",
+            network.OutputActivation.ToString(), network.Loss.ToString(), $"Q16.{description.FractionalBits}, blob version {description.FormatVersion}",
             learner.Task.ToString(), network.ParameterCount, network.RamBytes, snapshot, file.Blob.Length, description.CrcValid ? "valid" : "mismatch",
             learner.Samples, learner.Updates, learner.Rollbacks, Q16.ToDouble(learner.RunningLoss), Q16.ToDouble(learner.CurrentLearningRate), features,
             learner.Scaler.Count, learner.Scaler.SaturatedReadings, file.HasMetadata ? file.SidecarFullPath : null);

@@ -17,7 +17,7 @@ namespace NanoBackprop.DeviceTests
         public const int ExpectedBlobBytes = 541;
 
         /// <summary>Fingerprint of the blob's bytes after 400 samples, from the desktop.</summary>
-        public const uint ExpectedBlobFingerprint = 3494597279u;
+        public const uint ExpectedBlobFingerprint = 1512903625u; // blob version 2 (was 3494597279 in version 1)
 
         /// <summary>Prediction for the reading (100, 2000, 150) after 400 + 200 samples, Q16.16, from the desktop.</summary>
         public const int ExpectedFinalPrediction = 37790;

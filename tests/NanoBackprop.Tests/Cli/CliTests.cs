@@ -87,7 +87,7 @@ public sealed class CliTests
         Assert.AreEqual(57, inspect.GetProperty("parameters").GetInt32());
         Assert.AreEqual("valid", inspect.GetProperty("crc").GetString());
         Assert.AreEqual(16286L, inspect.GetProperty("samples").GetInt64());
-        Assert.AreEqual("Q16.16, blob version 1", inspect.GetProperty("format").GetString());
+        Assert.AreEqual("Q16.16, blob version 2", inspect.GetProperty("format").GetString());
         var light = inspect.GetProperty("scaler").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "Light");
         Assert.AreEqual(119.5, light.GetProperty("mean").GetDouble(), 20, "the file's mean light level, lux");
     }

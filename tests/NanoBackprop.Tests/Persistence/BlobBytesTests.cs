@@ -13,8 +13,9 @@ namespace NanoBackprop.Tests;
 [TestClass]
 public sealed class BlobBytesTests
 {
-    // Size in bytes and the first 8 bytes of the SHA-256 of each blob, in the order of Learners().
-    private static readonly (int Size, string Sha256Prefix)[] Expected =
+    // Format version 1: size in bytes and the first 8 bytes of the SHA-256 of each blob, in the
+    // order of Learners(), as b3f0e50 and 24301e1 wrote them; BlobVersion1Fixtures holds the bytes.
+    private static readonly (int Size, string Sha256Prefix)[] ExpectedVersion1 =
     {
         (297, "7230586D67C9E27D"),
         (425, "DC5BD184DB574F70"),
@@ -46,8 +47,90 @@ public sealed class BlobBytesTests
         (414, "4CE65CBE347CDC0A"),
     };
 
+    // Format version 2 (64-bit gradient sums, the scalers' outlier counters), pinned when it was
+    // introduced: printed by this test's steps at the commit that bumped the version.
+    private static readonly (int Size, string Sha256Prefix)[] Expected =
+    {
+        (297, "29718569D7BC94D1"),
+        (425, "5AD32B9A198E4FD3"),
+        (342, "CEFE9245FAA8F25A"),
+        (470, "B087940297A657AC"),
+        (425, "4F965D1B4227BA90"),
+        (553, "E1292E566F9F4180"),
+        (470, "0AEDB9ED2187A3E1"),
+        (598, "E700D3C2FC3D859D"),
+        (553, "C31F14981056986B"),
+        (553, "C616828358672EA3"),
+        (681, "B02F5C12E8FC761C"),
+        (681, "27C14E61B3DCFA62"),
+        (598, "4C909B77AF92B7C1"),
+        (598, "6F59487EE666D4D5"),
+        (726, "A5E391B02B64AEDC"),
+        (726, "D49EA041FA4A50A9"),
+        (569, "3C00DBF7803FD56B"),
+        (569, "40A14977DE8E7FE3"),
+        (669, "04D7E11ED865624C"),
+        (669, "8799C8D8241D3C0E"),
+        (614, "E8A71FDE5F746BAA"),
+        (614, "588927A46939824C"),
+        (714, "93C8C01E660B1CF8"),
+        (714, "AD3F8519EA68E643"),
+        (269, "CA20AEDEB17AC733"),
+        (369, "4F86DC9DCE22F737"),
+        (314, "B0BFC6FA74BEE0AC"),
+        (414, "C47A4CBA640429A7"),
+    };
+
     [TestMethod]
-    public void BlobsAreByteIdenticalToTheFormatBeforeTheRestructuring()
+    public void VersionOneFixturesAreThePinnedVersionOneBytes()
+    {
+        Assert.AreEqual(ExpectedVersion1.Length, BlobVersion1Fixtures.Hex.Length);
+        for (int n = 0; n < ExpectedVersion1.Length; n++)
+        {
+            byte[] blob = Convert.FromHexString(BlobVersion1Fixtures.Hex[n]);
+            Assert.AreEqual(ExpectedVersion1[n].Size, blob.Length, $"fixture {n}: size");
+            Assert.AreEqual(ExpectedVersion1[n].Sha256Prefix, Convert.ToHexString(SHA256.HashData(blob))[..16], $"fixture {n}: bytes");
+            Assert.AreEqual(1, blob[4] | (blob[5] << 8), $"fixture {n}: version field");
+        }
+    }
+
+    [TestMethod]
+    public void VersionOneBlobsLoadIntoTheCurrentLearnerWithTheSamePredictions()
+    {
+        // Each version-1 blob, read into a learner built with another seed, gives the state of the
+        // same learner trained by the current code: its version-2 blob is byte-identical and it
+        // predicts the same on 50 fresh readings.
+        int n = 0;
+        foreach ((NetworkOptions options, bool regression, bool guard, int batch) in Learners())
+        {
+            string what = $"learner {n}: {options}, regression {regression}, guard {guard}, batch {batch}";
+            OnlineLearner trained = Trained(n, options, regression, guard, batch, out LearnerOptions learnerOptions);
+            byte[] version1 = Convert.FromHexString(BlobVersion1Fixtures.Hex[n]);
+            Assert.AreEqual(1, new ModelDescription(version1, 0, version1.Length).FormatVersion, what);
+            var loaded = new OnlineLearner(Build(1, options, regression), learnerOptions);
+            ModelBlob.Read(loaded, version1, 0, version1.Length);
+
+            byte[] expected = new byte[ModelBlob.SizeOf(trained)];
+            ModelBlob.Write(trained, expected, 0);
+            byte[] written = new byte[ModelBlob.SizeOf(loaded)];
+            ModelBlob.Write(loaded, written, 0);
+            CollectionAssert.AreEqual(expected, written, what + ": version-2 blob of the loaded learner");
+
+            var random = new Random(1000 + n);
+            for (int s = 0; s < 50; s++)
+            {
+                int[] raw = { random.Next(-1000, 1000), random.Next(0, 50000), random.Next(-5, 5) };
+                CollectionAssert.AreEqual(trained.Predict(raw), loaded.Predict(raw), what + $": prediction {s}");
+            }
+
+            n++;
+        }
+
+        Assert.AreEqual(BlobVersion1Fixtures.Hex.Length, n);
+    }
+
+    [TestMethod]
+    public void BlobsAreByteIdenticalToTheirPinnedVersionTwoBytes()
     {
         int n = 0;
         foreach ((NetworkOptions options, bool regression, bool guard, int batch) in Learners())
@@ -56,6 +139,7 @@ public sealed class BlobBytesTests
             OnlineLearner learner = Trained(n, options, regression, guard, batch, out LearnerOptions learnerOptions);
             byte[] blob = new byte[ModelBlob.SizeOf(learner)];
             Assert.AreEqual(blob.Length, ModelBlob.Write(learner, blob, 0), what);
+            Console.WriteLine($"        ({blob.Length}, \"{Convert.ToHexString(SHA256.HashData(blob))[..16]}\"),");
             Assert.AreEqual(Expected[n].Size, blob.Length, what + ": size");
             Assert.AreEqual(Expected[n].Sha256Prefix, Convert.ToHexString(SHA256.HashData(blob))[..16], what + ": bytes");
 
