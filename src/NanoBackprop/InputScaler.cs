@@ -58,11 +58,16 @@ namespace NanoBackprop
 
         private readonly long[] means;
         private readonly long[] variances;
+        // The plausible range of each feature, raw units (SetPlausibleRange); the whole int range
+        // unless the board declares one. Configuration: not stored in the model blob.
+        private readonly int[] lowest;
+        private readonly int[] highest;
         private readonly int windowShift;
         private long count;
         private bool frozen;
         private int saturatedReadings;
         private int clampedReadings;
+        private int rejectedReadings;
 
         /// <summary>Creates a scaler for <paramref name="featureCount"/> features.</summary>
         /// <param name="featureCount">Features per reading (1 to <see cref="Network.MaxLayerSize"/>).</param>
@@ -82,6 +87,14 @@ namespace NanoBackprop
 
             means = new long[featureCount];
             variances = new long[featureCount];
+            lowest = new int[featureCount];
+            highest = new int[featureCount];
+            for (int f = 0; f < featureCount; f++)
+            {
+                lowest[f] = int.MinValue;
+                highest[f] = int.MaxValue;
+            }
+
             this.windowShift = windowShift;
         }
 
@@ -123,6 +136,64 @@ namespace NanoBackprop
             get { return clampedReadings; }
         }
 
+        /// <summary>Readings that <see cref="Observe"/> rejected because a feature was outside its
+        /// plausible range (<see cref="SetPlausibleRange"/>); saturating at int.MaxValue.</summary>
+        public int RejectedReadings
+        {
+            get { return rejectedReadings; }
+        }
+
+        /// <summary>
+        /// Declares the values a feature can really take, raw units (a BME280 reads -40.00 to
+        /// 85.00 °C: -4,000 to 8,500 centi-°C). A reading with any feature outside its range is
+        /// implausible: <see cref="Observe"/> counts it in <see cref="RejectedReadings"/> and does
+        /// not learn it; <see cref="Scale"/> standardises it as if clamped to the range. By
+        /// default every int is plausible.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The feature is out of range, or low > high.</exception>
+        public void SetPlausibleRange(int feature, int low, int high)
+        {
+            CheckFeature(feature, "SetPlausibleRange");
+            if (low > high)
+            {
+                throw new ArgumentOutOfRangeException("low", "SetPlausibleRange: low (" + low + ") must not exceed high (" + high + ").");
+            }
+
+            lowest[feature] = low;
+            highest[feature] = high;
+        }
+
+        /// <summary>The lowest plausible value of a feature (int.MinValue unless declared).</summary>
+        public int GetPlausibleLow(int feature)
+        {
+            CheckFeature(feature, "GetPlausibleLow");
+            return lowest[feature];
+        }
+
+        /// <summary>The highest plausible value of a feature (int.MaxValue unless declared).</summary>
+        public int GetPlausibleHigh(int feature)
+        {
+            CheckFeature(feature, "GetPlausibleHigh");
+            return highest[feature];
+        }
+
+        /// <summary>Whether every feature of a reading is within its plausible range.</summary>
+        /// <exception cref="ArgumentNullException">raw is null.</exception>
+        /// <exception cref="ArgumentException">raw has the wrong length.</exception>
+        public bool IsPlausible(int[] raw)
+        {
+            CheckReading(raw, "IsPlausible");
+            for (int f = 0; f < means.Length; f++)
+            {
+                if (raw[f] < lowest[f] || raw[f] > highest[f])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary>The running mean of a feature in raw units, rounded.</summary>
         public int GetMean(int feature)
         {
@@ -157,12 +228,23 @@ namespace NanoBackprop
             count = count > window ? count : window;
         }
 
-        /// <summary>Adds a reading to the running statistics (nothing when frozen).</summary>
+        /// <summary>Adds a reading to the running statistics (nothing when frozen; an implausible
+        /// reading is counted in <see cref="RejectedReadings"/> and not added).</summary>
         /// <exception cref="ArgumentNullException">raw is null.</exception>
         /// <exception cref="ArgumentException">raw has the wrong length.</exception>
         public void Observe(int[] raw)
         {
             CheckReading(raw, "Observe");
+            if (!IsPlausible(raw))
+            {
+                if (rejectedReadings < int.MaxValue)
+                {
+                    rejectedReadings++;
+                }
+
+                return;
+            }
+
             if (frozen)
             {
                 return;
@@ -211,7 +293,8 @@ namespace NanoBackprop
 
         /// <summary>
         /// Standardises a reading with the current statistics into <paramref name="scaled"/>
-        /// (Q16.16, within ±<see cref="OutputLimit"/>).
+        /// (Q16.16, within ±<see cref="OutputLimit"/>); a value outside its feature's plausible
+        /// range is clamped to the range first.
         /// </summary>
         /// <exception cref="ArgumentNullException">An array is null.</exception>
         /// <exception cref="ArgumentException">An array has the wrong length.</exception>
@@ -225,7 +308,8 @@ namespace NanoBackprop
             }
         }
 
-        /// <summary>Standardises one value of one feature (Q16.16).</summary>
+        /// <summary>Standardises one value of one feature (Q16.16), clamped first to the feature's
+        /// plausible range.</summary>
         public int ScaleValue(int feature, int raw)
         {
             CheckFeature(feature, "ScaleValue");
@@ -244,6 +328,7 @@ namespace NanoBackprop
 
         private int ScaleOne(int feature, int raw)
         {
+            raw = raw < lowest[feature] ? lowest[feature] : raw > highest[feature] ? highest[feature] : raw;
             long deviation = (long)IntegerMath.Sqrt((ulong)variances[feature]);
             if (deviation == 0)
             {
@@ -305,19 +390,21 @@ namespace NanoBackprop
         }
 
         // The scaler's part of the model blob (see ModelBlob): count, frozen, saturated readings,
-        // clamped readings (from version 2), then each feature's mean and variance.
+        // clamped and rejected readings (from version 2), then each feature's mean and variance.
         internal void TransferState(ref ModelCursor cursor)
         {
             long storedCount = cursor.Int64(count, 0, long.MaxValue, "scaler count");
             bool storedFrozen = cursor.Flag(frozen, "scaler frozen");
             int storedSaturated = cursor.Int32(saturatedReadings, 0, int.MaxValue, "scaler saturations");
             int storedClamped = cursor.Version >= 2 ? cursor.Int32(clampedReadings, 0, int.MaxValue, "scaler clamped readings") : 0;
+            int storedRejected = cursor.Version >= 2 ? cursor.Int32(rejectedReadings, 0, int.MaxValue, "scaler rejected readings") : 0;
             if (cursor.Copying)
             {
                 count = storedCount;
                 frozen = storedFrozen;
                 saturatedReadings = storedSaturated;
                 clampedReadings = storedClamped;
+                rejectedReadings = storedRejected;
             }
 
             for (int f = 0; f < means.Length; f++)

@@ -96,3 +96,51 @@ public sealed class OutlierTests
         Assert.IsGreaterThanOrEqualTo(burst, glitched.Learner.Scaler.ClampedReadings - clean.Learner.Scaler.ClampedReadings, "each far glitch is counted");
     }
 }
+
+[TestClass]
+public sealed class PlausibleRangeTests
+{
+    [TestMethod]
+    public void AReadingOutsideTheDeclaredRangeIsCountedPredictedClampedAndNotLearned()
+    {
+        // The sensor node with a BME280's ranges declared: -40.00 to 85.00 °C, 0 to 100 %RH.
+        var network = new Network(new[] { 2, 6, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 0, NetworkOptions.None);
+        var learner = new OnlineLearner(network, new LearnerOptions { DivergenceGuard = true });
+        learner.Scaler.SetPlausibleRange(0, -4000, 8500);
+        learner.Scaler.SetPlausibleRange(1, 0, 10000);
+        var random = new Random(7);
+        for (int n = 0; n < 2000; n++)
+        {
+            int t = random.Next(1500, 2501), h = random.Next(3000, 5001);
+            learner.Learn(new[] { t, h }, new[] { t + (h - 4000) / 4 > 2000 ? Q16.One : 0 });
+        }
+
+        byte[] before = new byte[ModelBlob.SizeOf(learner)];
+        ModelBlob.Write(learner, before, 0);
+        int[] atTop = (int[])learner.Predict(new[] { 8500, 4000 }).Clone();
+        int loss = learner.Learn(new[] { int.MinValue + 1, 4000 }, new[] { 0 });
+        Assert.AreEqual(1, learner.RejectedReadings);
+        Assert.AreEqual(1, learner.Scaler.RejectedReadings);
+        Assert.AreEqual(2000, learner.Samples, "not learned");
+        CollectionAssert.AreEqual(atTop, learner.Predict(new[] { int.MaxValue, 4000 }), "predicted as the top of the range");
+        int[] atBottom = learner.Predict(new[] { -4000, 4000 });
+        int expectedLoss = (int)(((long)atBottom[0] * atBottom[0] + Q16.One) >> 17); // ½y² in Q16.16, as HalfSquaredError rounds
+        Assert.AreEqual(Network.HalfSquaredError(atBottom, new[] { 0 }), loss);
+        Assert.IsLessThanOrEqualTo(1, Math.Abs(expectedLoss - loss));
+
+        // Nothing but counters changed: the blob differs only in the scaler's rejected count, its
+        // saturation count (the clamped values scale beyond ±16σ) and the CRC.
+        byte[] after = new byte[before.Length];
+        ModelBlob.Write(learner, after, 0);
+        int differing = 0;
+        for (int k = 0; k < before.Length; k++)
+        {
+            differing += before[k] != after[k] ? 1 : 0;
+        }
+
+        Assert.IsLessThanOrEqualTo(6, differing, "the rejected and saturated counts (1 byte each) and the CRC (4 bytes)");
+        Assert.AreEqual(before.Length, after.Length);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => learner.Scaler.SetPlausibleRange(0, 1, 0));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => learner.Scaler.SetPlausibleRange(2, 0, 1));
+    }
+}
