@@ -130,6 +130,57 @@ public sealed class BlobBytesTests
     }
 
     [TestMethod]
+    public void FuzzedVersionOneBlobsOnlyEverRaiseTheDocumentedException()
+    {
+        // Bit flips and byte rewrites in each version-1 fixture, CRC recomputed so that parsing
+        // reaches the values: Read either loads it or throws InvalidModelException and leaves the
+        // learner's blob exactly as it was.
+        int n = 0, rejected = 0, accepted = 0;
+        var random = new Random(12);
+        foreach ((NetworkOptions options, bool regression, bool guard, int batch) in Learners())
+        {
+            Trained(n, options, regression, guard, batch, out LearnerOptions learnerOptions);
+            byte[] valid = Convert.FromHexString(BlobVersion1Fixtures.Hex[n]);
+            var live = new OnlineLearner(Build(1, options, regression), learnerOptions);
+            for (int trial = 0; trial < 300; trial++)
+            {
+                byte[] blob = (byte[])valid.Clone();
+                for (int flips = random.Next(1, 4); flips > 0; flips--)
+                {
+                    blob[random.Next(blob.Length - 4)] ^= (byte)(1 << random.Next(8));
+                }
+
+                if (trial % 2 == 0)
+                {
+                    ModelBlob.PutUInt32(blob, blob.Length - 4, Crc32.Compute(blob, 0, blob.Length - 4));
+                }
+
+                byte[] before = new byte[ModelBlob.SizeOf(live)];
+                ModelBlob.Write(live, before, 0);
+                try
+                {
+                    ModelBlob.Read(live, blob, 0, blob.Length);
+                    accepted++;
+                }
+                catch (InvalidModelException)
+                {
+                    byte[] after = new byte[before.Length];
+                    ModelBlob.Write(live, after, 0);
+                    CollectionAssert.AreEqual(before, after, $"fixture {n}, trial {trial}: a rejected blob changed the learner");
+                    rejected++;
+                }
+            }
+
+            n++;
+        }
+
+        Console.WriteLine($"version-1 fuzz: {accepted} accepted, {rejected} rejected");
+        Assert.AreEqual(28 * 300, accepted + rejected);
+        Assert.IsGreaterThan(28 * 150, rejected, "at least every flip without a fixed CRC is rejected");
+        Assert.IsGreaterThan(0, accepted, "some flips land in values any blob may hold");
+    }
+
+    [TestMethod]
     public void BlobsAreByteIdenticalToTheirPinnedVersionTwoBytes()
     {
         int n = 0;
