@@ -88,6 +88,12 @@ public sealed class CliTests
         Assert.AreEqual("valid", inspect.GetProperty("crc").GetString());
         Assert.AreEqual(16286L, inspect.GetProperty("samples").GetInt64());
         Assert.AreEqual("Q16.16, blob version 2", inspect.GetProperty("format").GetString());
+        // The scaler's outlier counters (blob version 2): no range was declared, so nothing was
+        // rejected; the Occupancy lights and CO2 jump beyond 4σ as people arrive.
+        Assert.AreEqual(0, inspect.GetProperty("rejectedReadings").GetInt32());
+        int clamped = inspect.GetProperty("clampedReadings").GetInt32();
+        Console.WriteLine($"inspect: {clamped} feature values clamped to 4σ over two passes");
+        Assert.IsGreaterThan(0, clamped);
         var light = inspect.GetProperty("scaler").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "Light");
         Assert.AreEqual(119.5, light.GetProperty("mean").GetDouble(), 20, "the file's mean light level, lux");
     }
