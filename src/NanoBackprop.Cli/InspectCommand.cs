@@ -12,7 +12,7 @@ public static class InspectCommand
     /// <summary>The result printed by --json.</summary>
     public sealed record Result(string Command, int[] LayerSizes, string HiddenActivation, string OutputActivation, string Loss, string Format, string Task,
         int Parameters, int RamBytes, int SnapshotBytes, int BlobBytes, string Crc, long Samples, long Updates, int Rollbacks, double RunningLoss,
-        double LearningRate, Feature[] Scaler, long ScalerCount, int SaturatedReadings, string? Metadata);
+        double LearningRate, Feature[] Scaler, long ScalerCount, int SaturatedReadings, int ClampedReadings, int RejectedReadings, string? Metadata);
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliOutput output)
@@ -39,7 +39,7 @@ public static class InspectCommand
             table.AddRow("counters", $"{result.Samples:N0} samples, {result.Updates:N0} updates, {result.Rollbacks} rollbacks, running loss {result.RunningLoss:F5}");
             table.AddRow("learning rate", $"{result.LearningRate:G4}" + (result.Metadata == null ? " (the default: the rate is not in the blob and there is no .nbp.json)" : ""));
             table.AddRow("metadata", result.Metadata ?? "none (no .nbp.json beside the model): features unnamed, statistics in raw integer units");
-            table.AddRow("scaler", $"{result.ScalerCount:N0} readings, {result.SaturatedReadings} saturated");
+            table.AddRow("scaler", $"{result.ScalerCount:N0} readings, {result.SaturatedReadings} saturated, {result.ClampedReadings} clamped to 4σ, {result.RejectedReadings} rejected as implausible");
             foreach (var feature in result.Scaler)
             {
                 table.AddRow("  " + feature.Name, $"mean {feature.Mean:G6}, standard deviation {feature.StandardDeviation:G4}");
@@ -65,9 +65,9 @@ public static class InspectCommand
         }).ToArray();
         int snapshot = learner.HasDivergenceGuard ? MemoryFootprint.ArrayBytes(network.ParameterCount, 4) : 0;
         return new Result("inspect", Enumerable.Range(0, network.LayerCount).Select(network.GetLayerSize).ToArray(), network.HiddenActivation.ToString(),
-            network.OutputActivation.ToString(), network.Loss.ToString(), $"Q16.{description.FractionalBits}, blob version {ModelBlob.Version}",
+            network.OutputActivation.ToString(), network.Loss.ToString(), $"Q16.{description.FractionalBits}, blob version {description.FormatVersion}",
             learner.Task.ToString(), network.ParameterCount, network.RamBytes, snapshot, file.Blob.Length, description.CrcValid ? "valid" : "mismatch",
             learner.Samples, learner.Updates, learner.Rollbacks, Q16.ToDouble(learner.RunningLoss), Q16.ToDouble(learner.CurrentLearningRate), features,
-            learner.Scaler.Count, learner.Scaler.SaturatedReadings, file.HasMetadata ? file.SidecarFullPath : null);
+            learner.Scaler.Count, learner.Scaler.SaturatedReadings, learner.Scaler.ClampedReadings, learner.Scaler.RejectedReadings, file.HasMetadata ? file.SidecarFullPath : null);
     }
 }

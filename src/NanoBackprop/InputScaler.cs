@@ -19,6 +19,15 @@ namespace NanoBackprop
     /// mean += δ/n and var += (δ·δ' - var)/n, with n the sample count capped at 2^windowShift:
     /// exact running statistics at first, then an exponential window of about 2^windowShift samples
     /// so that a node that runs for a year follows slow changes (seasons, a moved sensor).</para>
+    /// <para><b>Outliers.</b> Once <see cref="WarmUpReadings"/> readings are in, a reading more
+    /// than <see cref="ClampDeviations"/> standard deviations from the mean updates the statistics
+    /// as if it were exactly that far (winsorised; counted in <see cref="ClampedReadings"/>), so a
+    /// single failed sensor read (int.MinValue, int.MaxValue, a spike) moves the mean by at most
+    /// 4σ/n and the variance by at most 15σ²/n instead of ruining both for weeks. A real, sustained
+    /// shift is still followed: each reading beyond the clamp widens the variance, and so the clamp.
+    /// Readings within the clamp are learned exactly as before (bit-identical). Standardising a
+    /// reading (<see cref="Scale"/>) is unchanged: the outlier itself scales to at most ±16.
+    /// docs/LEARNER.md, "Outliers", gives the figures.</para>
     /// <para><b>Limits.</b> A deviation of more than 2^23 raw units from the mean is treated as
     /// 2^23 in the variance; a standardised value beyond ±<see cref="OutputLimit"/> saturates there.
     /// Both are counted in <see cref="SaturatedReadings"/>. A feature with zero spread so far
@@ -35,16 +44,30 @@ namespace NanoBackprop
         /// <summary>Standardised values saturate at ±16 standard deviations (Q16.16).</summary>
         public const int OutputLimit = 16 * Q16.One;
 
+        /// <summary>Readings after which the statistics are robust (outliers clamped): 64.</summary>
+        public const int WarmUpReadings = 64;
+
+        /// <summary>Deviations beyond this many standard deviations are clamped to it when updating
+        /// the statistics: 4. A burst of 16 such readings in a full 2^14 window raises the
+        /// variance by at most 16·15/16,384 = 1.5 %, the deviation by 0.73 %.</summary>
+        public const int ClampDeviations = 4;
+
         private const int MeanFractionalBits = 16;
         private const int DeviationFractionalBits = 8;
         private const long MaxDeviation = 1L << 31;
 
         private readonly long[] means;
         private readonly long[] variances;
+        // The plausible range of each feature, raw units (SetPlausibleRange); the whole int range
+        // unless the board declares one. Configuration: not stored in the model blob.
+        private readonly int[] lowest;
+        private readonly int[] highest;
         private readonly int windowShift;
         private long count;
         private bool frozen;
         private int saturatedReadings;
+        private int clampedReadings;
+        private int rejectedReadings;
 
         /// <summary>Creates a scaler for <paramref name="featureCount"/> features.</summary>
         /// <param name="featureCount">Features per reading (1 to <see cref="Network.MaxLayerSize"/>).</param>
@@ -64,6 +87,14 @@ namespace NanoBackprop
 
             means = new long[featureCount];
             variances = new long[featureCount];
+            lowest = new int[featureCount];
+            highest = new int[featureCount];
+            for (int f = 0; f < featureCount; f++)
+            {
+                lowest[f] = int.MinValue;
+                highest[f] = int.MaxValue;
+            }
+
             this.windowShift = windowShift;
         }
 
@@ -96,6 +127,71 @@ namespace NanoBackprop
         public int SaturatedReadings
         {
             get { return saturatedReadings; }
+        }
+
+        /// <summary>Feature values whose deviation was clamped to <see cref="ClampDeviations"/>
+        /// standard deviations when updating the statistics (saturating at int.MaxValue).</summary>
+        public int ClampedReadings
+        {
+            get { return clampedReadings; }
+        }
+
+        /// <summary>Readings that <see cref="Observe"/> rejected because a feature was outside its
+        /// plausible range (<see cref="SetPlausibleRange"/>); saturating at int.MaxValue.</summary>
+        public int RejectedReadings
+        {
+            get { return rejectedReadings; }
+        }
+
+        /// <summary>
+        /// Declares the values a feature can really take, raw units (a BME280 reads -40.00 to
+        /// 85.00 °C: -4,000 to 8,500 centi-°C). A reading with any feature outside its range is
+        /// implausible: <see cref="Observe"/> counts it in <see cref="RejectedReadings"/> and does
+        /// not learn it; <see cref="Scale"/> standardises it as if clamped to the range. By
+        /// default every int is plausible.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The feature is out of range, or low > high.</exception>
+        public void SetPlausibleRange(int feature, int low, int high)
+        {
+            CheckFeature(feature, "SetPlausibleRange");
+            if (low > high)
+            {
+                throw new ArgumentOutOfRangeException("low", "SetPlausibleRange: low (" + low + ") must not exceed high (" + high + ").");
+            }
+
+            lowest[feature] = low;
+            highest[feature] = high;
+        }
+
+        /// <summary>The lowest plausible value of a feature (int.MinValue unless declared).</summary>
+        public int GetPlausibleLow(int feature)
+        {
+            CheckFeature(feature, "GetPlausibleLow");
+            return lowest[feature];
+        }
+
+        /// <summary>The highest plausible value of a feature (int.MaxValue unless declared).</summary>
+        public int GetPlausibleHigh(int feature)
+        {
+            CheckFeature(feature, "GetPlausibleHigh");
+            return highest[feature];
+        }
+
+        /// <summary>Whether every feature of a reading is within its plausible range.</summary>
+        /// <exception cref="ArgumentNullException">raw is null.</exception>
+        /// <exception cref="ArgumentException">raw has the wrong length.</exception>
+        public bool IsPlausible(int[] raw)
+        {
+            CheckReading(raw, "raw", "IsPlausible");
+            for (int f = 0; f < means.Length; f++)
+            {
+                if (raw[f] < lowest[f] || raw[f] > highest[f])
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>The running mean of a feature in raw units, rounded.</summary>
@@ -132,12 +228,23 @@ namespace NanoBackprop
             count = count > window ? count : window;
         }
 
-        /// <summary>Adds a reading to the running statistics (nothing when frozen).</summary>
+        /// <summary>Adds a reading to the running statistics (nothing when frozen; an implausible
+        /// reading is counted in <see cref="RejectedReadings"/> and not added).</summary>
         /// <exception cref="ArgumentNullException">raw is null.</exception>
         /// <exception cref="ArgumentException">raw has the wrong length.</exception>
         public void Observe(int[] raw)
         {
             CheckReading(raw, "raw", "Observe");
+            if (!IsPlausible(raw))
+            {
+                if (rejectedReadings < int.MaxValue)
+                {
+                    rejectedReadings++;
+                }
+
+                return;
+            }
+
             if (frozen)
             {
                 return;
@@ -149,12 +256,31 @@ namespace NanoBackprop
             }
 
             long divisor = count < (1L << windowShift) ? count : 1L << windowShift;
+            bool robust = count > WarmUpReadings;
             for (int f = 0; f < means.Length; f++)
             {
-                long reading = (long)raw[f] << MeanFractionalBits;
-                long before = ClampDeviation(reading - means[f]);
-                means[f] += IntegerMath.DivideRounded(reading - means[f], divisor);
-                long after = ClampDeviation(reading - means[f]);
+                // The deviation from the mean, raw·2^16; once warmed up, within ±4σ (σ·2^8 from
+                // the variance, shifted by 8 more bits to raw·2^16: at most 2^54, no overflow).
+                long deviation = ((long)raw[f] << MeanFractionalBits) - means[f];
+                if (robust)
+                {
+                    long limit = ClampDeviations * (long)IntegerMath.Sqrt((ulong)variances[f]) << (MeanFractionalBits - DeviationFractionalBits);
+                    if (limit > 0 && (deviation > limit || deviation < -limit))
+                    {
+                        deviation = deviation > 0 ? limit : -limit;
+                        if (clampedReadings < int.MaxValue)
+                        {
+                            clampedReadings++;
+                        }
+                    }
+                }
+
+                // Welford with the (possibly clamped) reading mean + deviation: δ before the mean
+                // moves, δ' after.
+                long before = ClampDeviation(deviation);
+                long step = IntegerMath.DivideRounded(deviation, divisor);
+                means[f] += step;
+                long after = ClampDeviation(deviation - step);
                 // δ·δ' in (raw·2^8)² units: both deviations drop 8 of their 16 fractional bits.
                 long product = (before >> (MeanFractionalBits - DeviationFractionalBits)) * (after >> (MeanFractionalBits - DeviationFractionalBits));
                 variances[f] += IntegerMath.DivideRounded(product - variances[f], divisor);
@@ -167,7 +293,8 @@ namespace NanoBackprop
 
         /// <summary>
         /// Standardises a reading with the current statistics into <paramref name="scaled"/>
-        /// (Q16.16, within ±<see cref="OutputLimit"/>).
+        /// (Q16.16, within ±<see cref="OutputLimit"/>); a value outside its feature's plausible
+        /// range is clamped to the range first.
         /// </summary>
         /// <exception cref="ArgumentNullException">An array is null.</exception>
         /// <exception cref="ArgumentException">An array has the wrong length.</exception>
@@ -181,7 +308,8 @@ namespace NanoBackprop
             }
         }
 
-        /// <summary>Standardises one value of one feature (Q16.16).</summary>
+        /// <summary>Standardises one value of one feature (Q16.16), clamped first to the feature's
+        /// plausible range.</summary>
         public int ScaleValue(int feature, int raw)
         {
             CheckFeature(feature, "ScaleValue");
@@ -200,6 +328,7 @@ namespace NanoBackprop
 
         private int ScaleOne(int feature, int raw)
         {
+            raw = raw < lowest[feature] ? lowest[feature] : raw > highest[feature] ? highest[feature] : raw;
             long deviation = (long)IntegerMath.Sqrt((ulong)variances[feature]);
             if (deviation == 0)
             {
@@ -262,17 +391,21 @@ namespace NanoBackprop
         }
 
         // The scaler's part of the model blob (see ModelBlob): count, frozen, saturated readings,
-        // then each feature's mean and variance.
+        // clamped and rejected readings (from version 2), then each feature's mean and variance.
         internal void TransferState(ref ModelCursor cursor)
         {
             long storedCount = cursor.Int64(count, 0, long.MaxValue, "scaler count");
             bool storedFrozen = cursor.Flag(frozen, "scaler frozen");
             int storedSaturated = cursor.Int32(saturatedReadings, 0, int.MaxValue, "scaler saturations");
+            int storedClamped = cursor.Version >= 2 ? cursor.Int32(clampedReadings, 0, int.MaxValue, "scaler clamped readings") : 0;
+            int storedRejected = cursor.Version >= 2 ? cursor.Int32(rejectedReadings, 0, int.MaxValue, "scaler rejected readings") : 0;
             if (cursor.Copying)
             {
                 count = storedCount;
                 frozen = storedFrozen;
                 saturatedReadings = storedSaturated;
+                clampedReadings = storedClamped;
+                rejectedReadings = storedRejected;
             }
 
             for (int f = 0; f < means.Length; f++)

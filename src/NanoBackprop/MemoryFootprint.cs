@@ -102,7 +102,8 @@ namespace NanoBackprop
             return network.NeuronBufferHeapBytes();
         }
 
-        /// <summary>Gradient buffers (0 without <see cref="NetworkOptions.GradientAccumulation"/>).</summary>
+        /// <summary>Gradient buffers (0 without <see cref="NetworkOptions.GradientAccumulation"/>):
+        /// 8 bytes per parameter (exact 64-bit sums) plus headers.</summary>
         /// <exception cref="ArgumentNullException">network is null.</exception>
         public static int GradientBytes(Network network)
         {
@@ -138,6 +139,23 @@ namespace NanoBackprop
             for (int i = 0; i < arrays.Length; i++)
             {
                 bytes += ArrayBytes(arrays[i].Length, 4);
+            }
+
+            return bytes;
+        }
+
+        // Heap bytes of a jagged array of 64-bit arrays (8 bytes an element).
+        internal static int JaggedBytes(long[][] arrays)
+        {
+            if (arrays == null)
+            {
+                return 0;
+            }
+
+            int bytes = ArrayBytes(arrays.Length, ReferenceElementBytes);
+            for (int i = 0; i < arrays.Length; i++)
+            {
+                bytes += ArrayBytes(arrays[i].Length, 8);
             }
 
             return bytes;

@@ -7,14 +7,14 @@ namespace NanoBackprop
     /// written into and read from a caller's <c>byte[]</c> without allocating.
     /// </summary>
     /// <remarks>
-    /// <para>Layout (version 1, little-endian), in this order:</para>
+    /// <para>Layout (version 2, little-endian), in this order:</para>
     /// <list type="number">
     /// <item>"NBPM", version (u16), fractional bits (u8, 16), layer count (u8), layer sizes (u16 each),
     /// hidden and output activation, loss, network options, task (u8 each), batch size (u16),
     /// class balance, divergence guard, scaler window shift (u8 each);</item>
     /// <item>network: learning rate, momentum (i32), stochastic rounding (u8), PRNG state (u32),
-    /// accumulated samples, weight saturations (i32), weights, biases, accumulated gradients and
-    /// velocities where the network has them (i32 each);</item>
+    /// accumulated samples, weight saturations (i32), weights, biases (i32 each), accumulated
+    /// gradient sums (i64 each) and velocities (i32 each) where the network has them;</item>
     /// <item>learner: samples, updates (i64), rollbacks (i32), running and long-run loss, label
     /// counts (i64), recovery shift (u8), saturations at the last check (i32), has-snapshot and
     /// state (u8), the snapshot where the guard is on (i32 each);</item>
@@ -22,6 +22,8 @@ namespace NanoBackprop
     /// readings (i32), means and variances (i64 each);</item>
     /// <item>CRC-32 of everything before it (u32).</item>
     /// </list>
+    /// <para>Version 1 differs only in that the gradient sums are i32 (they saturated at ±32,768)
+    /// and the scalers have no outlier counters; Read still loads it (the counters start at 0).</para>
     /// <para>This list is a summary. The layout is defined once, in code: ModelBlob.Transfer
     /// (the header), then each owner's TransferStructure and TransferState (Network,
     /// OnlineLearner, InputScaler), which walk their fields in order with a ModelCursor. SizeOf,
@@ -34,8 +36,13 @@ namespace NanoBackprop
     /// </remarks>
     public static class ModelBlob
     {
-        /// <summary>The format version this library writes and reads.</summary>
-        public const int Version = 1;
+        /// <summary>The format version this library writes (it reads every version from
+        /// <see cref="OldestReadableVersion"/> to this one).</summary>
+        public const int Version = 2;
+
+        /// <summary>The oldest format version this library still reads: 1 (32-bit gradient sums,
+        /// no scaler outlier counters), loaded into the current layout.</summary>
+        public const int OldestReadableVersion = 1;
 
         // "NBPM" little-endian: the first four bytes of every model.
         internal const uint Magic = 0x4D50424E;
@@ -58,7 +65,13 @@ namespace NanoBackprop
                 throw new ArgumentNullException("learner", "ModelBlob.SizeOf: learner is null.");
             }
 
-            var cursor = new ModelCursor(null, 0, ModelCursor.Counting);
+            return SizeOf(learner, Version);
+        }
+
+        // The size of a blob of format `version` for the learner.
+        private static int SizeOf(OnlineLearner learner, int version)
+        {
+            var cursor = new ModelCursor(null, 0, ModelCursor.Counting, version);
             Transfer(learner, ref cursor, 0, 0);
             return cursor.Position;
         }
@@ -87,7 +100,7 @@ namespace NanoBackprop
                 throw new ArgumentException("ModelBlob.Write: the blob needs " + size + " bytes from offset " + offset + "; the buffer has " + buffer.Length + ".", "buffer");
             }
 
-            var cursor = new ModelCursor(buffer, offset, ModelCursor.Writing);
+            var cursor = new ModelCursor(buffer, offset, ModelCursor.Writing, Version);
             Transfer(learner, ref cursor, offset, size);
             return cursor.Position - offset;
         }
@@ -136,7 +149,7 @@ namespace NanoBackprop
                 throw new InvalidModelException("Model: " + count + " bytes is too short for a header.");
             }
 
-            var cursor = new ModelCursor(buffer, offset, mode);
+            var cursor = new ModelCursor(buffer, offset, mode, Version);
             Transfer(learner, ref cursor, offset, count);
         }
 
@@ -151,11 +164,13 @@ namespace NanoBackprop
                 throw new InvalidModelException("Model: wrong magic; this is not a nanoBackprop model.");
             }
 
-            int version = cursor.UInt16(Version);
-            if (version != Version)
+            int version = cursor.UInt16(cursor.Version);
+            if (version < OldestReadableVersion || version > Version)
             {
-                throw new InvalidModelException("Model: format version " + version + "; this library reads version " + Version + ".");
+                throw new InvalidModelException("Model: format version " + version + "; this library reads versions " + OldestReadableVersion + " to " + Version + ".");
             }
+
+            cursor.Version = version;
 
             int fractionalBits = cursor.Byte(Q16.FractionalBits);
             if (fractionalBits != Q16.FractionalBits)
@@ -181,7 +196,7 @@ namespace NanoBackprop
             learner.TransferStructure(ref cursor);
             if (cursor.Reading)
             {
-                int expected = SizeOf(learner);
+                int expected = SizeOf(learner, version);
                 if (count != expected)
                 {
                     throw new InvalidModelException("Model: " + count + " bytes; a model for this learner has " + expected + " (truncated or padded).");

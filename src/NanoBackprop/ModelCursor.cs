@@ -31,12 +31,23 @@ namespace NanoBackprop
         private readonly byte[] buffer;
         private readonly int mode;
         private int position;
+        private int version;
 
-        internal ModelCursor(byte[] buffer, int position, int mode)
+        internal ModelCursor(byte[] buffer, int position, int mode, int version)
         {
             this.buffer = buffer;
             this.position = position;
             this.mode = mode;
+            this.version = version;
+        }
+
+        /// <summary>The format version of the blob: <see cref="ModelBlob.Version"/> when counting
+        /// or writing, the stored version once ModelBlob has read it. Owners branch on it for
+        /// fields that earlier versions laid out differently.</summary>
+        internal int Version
+        {
+            get { return version; }
+            set { version = value; }
         }
 
         /// <summary>The offset of the next field.</summary>
@@ -192,6 +203,30 @@ namespace NanoBackprop
                     throw new InvalidModelException("Model: a weight is beyond ±128.0.");
                 }
 
+                if (mode == Applying)
+                {
+                    values[k] = value;
+                }
+            }
+        }
+
+        /// <summary>
+        /// An array of 64-bit values, each within ±<paramref name="bound"/> when read: written
+        /// from, or copied into, <paramref name="values"/>. In a version-1 blob the values were
+        /// 32-bit: they are read as such and widened.
+        /// </summary>
+        internal void Longs(long[] values, long bound, string what)
+        {
+            int bytes = version == 1 ? 4 : 8;
+            if (mode == Counting)
+            {
+                position += bytes * values.Length;
+                return;
+            }
+
+            for (int k = 0; k < values.Length; k++)
+            {
+                long value = version == 1 ? Int32((int)values[k]) : Int64(values[k], -bound, bound, what);
                 if (mode == Applying)
                 {
                     values[k] = value;

@@ -21,6 +21,7 @@ namespace NanoBackprop
         private readonly bool divergenceGuard;
         private readonly int scalerWindowShift;
         private readonly bool crcValid;
+        private readonly int formatVersion;
 
         /// <summary>Parses the header of the blob at <paramref name="offset"/> (the rest is checked by
         /// <see cref="ModelBlob.Read"/>).</summary>
@@ -39,17 +40,19 @@ namespace NanoBackprop
             }
 
             // The header in ModelBlob.Transfer's order, read with the same cursor.
-            var cursor = new ModelCursor(buffer, offset, ModelCursor.Applying);
+            var cursor = new ModelCursor(buffer, offset, ModelCursor.Applying, ModelBlob.Version);
             if (cursor.UInt32(0) != ModelBlob.Magic)
             {
                 throw new InvalidModelException("Model: wrong magic; this is not a nanoBackprop model.");
             }
 
             int version = cursor.UInt16(0);
-            if (version != ModelBlob.Version)
+            if (version < ModelBlob.OldestReadableVersion || version > ModelBlob.Version)
             {
-                throw new InvalidModelException("Model: format version " + version + "; this library reads version " + ModelBlob.Version + ".");
+                throw new InvalidModelException("Model: format version " + version + "; this library reads versions " + ModelBlob.OldestReadableVersion + " to " + ModelBlob.Version + ".");
             }
+
+            formatVersion = version;
 
             fractionalBits = cursor.Byte(0);
             int layers = cursor.Byte(0);
@@ -74,6 +77,13 @@ namespace NanoBackprop
             divergenceGuard = cursor.Byte(0) == 1;
             scalerWindowShift = cursor.Byte(0);
             crcValid = cursor.CrcMatches(offset, count);
+        }
+
+        /// <summary>The blob's format version (<see cref="ModelBlob.OldestReadableVersion"/> to
+        /// <see cref="ModelBlob.Version"/>).</summary>
+        public int FormatVersion
+        {
+            get { return formatVersion; }
         }
 
         /// <summary>Fractional bits of the format (16).</summary>

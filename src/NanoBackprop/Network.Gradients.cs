@@ -8,13 +8,15 @@ namespace NanoBackprop
     {
         /// <summary>
         /// After <see cref="Forward"/>, adds this sample's gradients of <paramref name="sampleLoss"/>
-        /// with respect to every weight and bias to the gradient buffers (Q16.16, saturating), and
-        /// counts the sample for <see cref="ApplyGradients"/>.
+        /// with respect to every weight and bias to the gradient buffers, and counts the sample for
+        /// <see cref="ApplyGradients"/>. Each sample's gradient is Q16.16 (saturated at ±32,768);
+        /// the sums are 64-bit (Q48.16) and exact: at most <see cref="MaxAccumulatedSamples"/> samples of
+        /// at most 2^31 LSB each stay below 2^62 (docs/ENGINE.md, "Gradient sums").
         /// </summary>
         /// <param name="target">Q16.16 targets, one per output (in [0, 1] for cross-entropy).</param>
         /// <param name="sampleLoss">The loss to differentiate.</param>
-        /// <exception cref="InvalidOperationException">No gradient buffers, or no Forward since the
-        /// weights last changed.</exception>
+        /// <exception cref="InvalidOperationException">No gradient buffers, no Forward since the
+        /// weights last changed, or <see cref="MaxAccumulatedSamples"/> samples already accumulated.</exception>
         /// <exception cref="ArgumentNullException">target is null.</exception>
         /// <exception cref="ArgumentException">target's length is wrong, the loss is invalid or does
         /// not fit the output activation.</exception>
@@ -69,8 +71,8 @@ namespace NanoBackprop
 
         /// <summary>
         /// Takes one SGD step (with momentum if the network has momentum buffers) along the mean of the accumulated gradients:
-        /// each parameter moves by -lr·(sum of gradients)/(samples), computed exactly in 64 bits and
-        /// rounded once; then clears the gradients.
+        /// each parameter moves by -lr·(sum of gradients)/(samples): the sums are exact (64-bit), the
+        /// quotient exact to 2^-32 (truncated) and rounded once to Q16.16; then clears the gradients.
         /// </summary>
         /// <exception cref="InvalidOperationException">No gradient buffers, or nothing accumulated.</exception>
         public void ApplyGradients()
@@ -91,9 +93,18 @@ namespace NanoBackprop
             forwardValid = false;
         }
 
-        /// <summary>Accumulated gradient of a weight (Q16.16).</summary>
+        /// <summary>Accumulated gradient sum of a weight in Q16.16, saturated at ±32,768 (the exact
+        /// 64-bit sum is <see cref="GetWeightGradientSum"/>).</summary>
         /// <exception cref="InvalidOperationException">No gradient buffers.</exception>
         public int GetWeightGradient(int layer, int neuron, int input)
+        {
+            return Q16.Saturate(GetWeightGradientSum(layer, neuron, input));
+        }
+
+        /// <summary>Accumulated gradient sum of a weight, exact: Q48.16 in 64 bits.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">An index is out of range (named).</exception>
+        /// <exception cref="InvalidOperationException">No gradient buffers.</exception>
+        public long GetWeightGradientSum(int layer, int neuron, int input)
         {
             int index = WeightIndex(layer, neuron, input, "GetWeightGradient");
             if (weightGradients == null)
@@ -104,9 +115,18 @@ namespace NanoBackprop
             return weightGradients[layer][index];
         }
 
-        /// <summary>Accumulated gradient of a bias (Q16.16; 0 without biases).</summary>
+        /// <summary>Accumulated gradient sum of a bias in Q16.16, saturated at ±32,768 (0 without
+        /// biases; the exact 64-bit sum is <see cref="GetBiasGradientSum"/>).</summary>
         /// <exception cref="InvalidOperationException">No gradient buffers.</exception>
         public int GetBiasGradient(int layer, int neuron)
+        {
+            return Q16.Saturate(GetBiasGradientSum(layer, neuron));
+        }
+
+        /// <summary>Accumulated gradient sum of a bias, exact: Q48.16 in 64 bits (0 without biases).</summary>
+        /// <exception cref="ArgumentOutOfRangeException">An index is out of range (named).</exception>
+        /// <exception cref="InvalidOperationException">No gradient buffers.</exception>
+        public long GetBiasGradientSum(int layer, int neuron)
         {
             CheckNeuron(layer, neuron, "GetBiasGradient");
             if (weightGradients == null)
@@ -130,27 +150,30 @@ namespace NanoBackprop
                 throw new InvalidOperationException("Backward needs a Forward on the current weights first.");
             }
 
+            if (accumulatedSamples >= MaxAccumulatedSamples)
+            {
+                throw new InvalidOperationException("Backward: " + MaxAccumulatedSamples + " samples are accumulated, the most whose sum is exact; call ApplyGradients first.");
+            }
+
             CheckLoss(sampleLoss, outputActivation, "sampleLoss", "Backward");
             CheckTarget(target, sampleLoss, "Backward");
             ComputeOutputDeltas(target, sampleLoss);
         }
 
+        // BeginBackward refused the sample that would pass MaxAccumulatedSamples.
         private void CountAccumulatedSample()
         {
-            if (accumulatedSamples < int.MaxValue)
-            {
-                accumulatedSamples++;
-            }
+            accumulatedSamples++;
         }
 
-        // Fast path of ReferenceAccumulateGradients (Backward's rule): the rounding and the two
-        // saturations written out, no call per weight.
+        // Fast path of ReferenceAccumulateGradients (Backward's rule): the rounding and the
+        // saturation of each sample's gradient written out, no call per weight.
         private void AccumulateGradients(int l)
         {
             int[] layerDeltas = deltas[l];
             int[] layerInput = activations[l];
-            int[] gradients = weightGradients[l];
-            int[] gradientsOfBiases = biasGradients != null ? biasGradients[l] : null;
+            long[] gradients = weightGradients[l];
+            long[] gradientsOfBiases = biasGradients != null ? biasGradients[l] : null;
             int fanIn = layerInput.Length;
             int shift = deltaShifts[l];
             int row = 0;
@@ -162,7 +185,7 @@ namespace NanoBackprop
                 long half = 1L << (gradientShift - 1);
                 for (int i = 0; i < fanIn; i++)
                 {
-                    // Q16.Add(g, Q16.Saturate(Q16.RoundShift(δ·a, 16 + shift))), inlined.
+                    // g + Q16.Saturate(Q16.RoundShift(δ·a, 16 + shift)), inlined; the 64-bit sum is exact.
                     long gradientExact = wideDelta * layerInput[i]; // units 2^-(32 + shift)
                     long gradientQ16 = (gradientExact + half + (gradientExact >> 63)) >> gradientShift; // = Q16.RoundShift(gradientExact, gradientShift)
                     if ((ulong)(gradientQ16 - int.MinValue) > uint.MaxValue) // = Q16.Saturate(gradientQ16)
@@ -170,19 +193,13 @@ namespace NanoBackprop
                         gradientQ16 = gradientQ16 > 0 ? int.MaxValue : int.MinValue;
                     }
 
-                    long sumQ16 = gradients[row + i] + gradientQ16;
-                    if ((ulong)(sumQ16 - int.MinValue) > uint.MaxValue) // = Q16.Saturate(sumQ16), i.e. Q16.Add
-                    {
-                        sumQ16 = sumQ16 > 0 ? int.MaxValue : int.MinValue;
-                    }
-
-                    gradients[row + i] = (int)sumQ16;
+                    gradients[row + i] += gradientQ16;
                 }
 
                 row += fanIn;
                 if (gradientsOfBiases != null)
                 {
-                    gradientsOfBiases[j] = Q16.Add(gradientsOfBiases[j], Q16.Saturate(ScaleDown(delta, shift)));
+                    gradientsOfBiases[j] += Q16.Saturate(ScaleDown(delta, shift));
                 }
             }
         }

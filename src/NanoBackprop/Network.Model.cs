@@ -54,7 +54,7 @@ namespace NanoBackprop
             }
 
             TransferParameterSet(ref cursor, weights, biases, MaxWeight);
-            TransferParameterSet(ref cursor, weightGradients, biasGradients, int.MaxValue);
+            TransferGradientSet(ref cursor);
             TransferParameterSet(ref cursor, weightVelocities, biasVelocities, int.MaxValue);
         }
 
@@ -77,6 +77,31 @@ namespace NanoBackprop
                 for (int l = 0; l < biasSet.Length; l++)
                 {
                     cursor.Ints(biasSet[l], int.MaxValue);
+                }
+            }
+        }
+
+        // Every layer's weight gradient sums, then every layer's bias gradient sums (64-bit since
+        // format version 2, 32-bit saturated sums in version 1); each below 2^62 in magnitude
+        // (see ReferenceAccumulateGradients).
+        private void TransferGradientSet(ref ModelCursor cursor)
+        {
+            if (weightGradients == null)
+            {
+                return;
+            }
+
+            const long Bound = 1L << 62;
+            for (int l = 0; l < weightGradients.Length; l++)
+            {
+                cursor.Longs(weightGradients[l], Bound, "gradient sum");
+            }
+
+            if (biasGradients != null)
+            {
+                for (int l = 0; l < biasGradients.Length; l++)
+                {
+                    cursor.Longs(biasGradients[l], Bound, "gradient sum");
                 }
             }
         }

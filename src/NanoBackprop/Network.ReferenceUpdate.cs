@@ -57,38 +57,51 @@ namespace NanoBackprop
             for (int l = 0; l < weights.Length; l++)
             {
                 int[] layerWeights = weights[l];
-                int[] gradients = weightGradients[l];
+                long[] gradients = weightGradients[l];
                 int[] velocities = weightVelocities != null ? weightVelocities[l] : null;
                 for (int k = 0; k < layerWeights.Length; k++)
                 {
-                    // lr·g is exact in Q32.32 (|lr·g| ≤ 2^62); dividing by the count truncates at
-                    // 2^-32, far below the rounding to Q16.16 that follows.
-                    long stepQ32 = (long)learningRate * gradients[k] / accumulatedSamples;
+                    long stepQ32 = MeanStep(gradients[k]);
                     layerWeights[k] = UpdateWeight(layerWeights[k], RoundStep(stepQ32, Q16.FractionalBits), velocities, k);
                 }
 
                 if (biases != null)
                 {
                     int[] layerBiases = biases[l];
-                    int[] gradientsOfBiases = biasGradients[l];
+                    long[] gradientsOfBiases = biasGradients[l];
                     int[] biasVelocitiesOfLayer = biasVelocities != null ? biasVelocities[l] : null;
                     for (int j = 0; j < layerBiases.Length; j++)
                     {
-                        long stepQ32 = (long)learningRate * gradientsOfBiases[j] / accumulatedSamples;
+                        long stepQ32 = MeanStep(gradientsOfBiases[j]);
                         layerBiases[j] = UpdateBias(layerBiases[j], RoundStep(stepQ32, Q16.FractionalBits), biasVelocitiesOfLayer, j);
                     }
                 }
             }
         }
 
-        // Backward's gradient of layer l by the definition: g ← Add(g, Saturate(ScaleDown(δ·a,
-        // 16 + shift))) for each weight, g ← Add(g, Saturate(ScaleDown(δ, shift))) for each bias.
+        // lr·g/n for a gradient sum g over n = accumulatedSamples samples, exact in Q32.32 and
+        // truncated toward zero at 2^-32 (far below the rounding to Q16.16 that follows). lr·g
+        // itself can need 93 bits (lr < 2^31, |g| ≤ 2^62), so with g = q·n + r (q, r truncated,
+        // |q| ≤ 2^31 because each sample adds at most 2^31 in magnitude, |r| < n < 2^31):
+        // lr·g/n = lr·q + lr·r/n, where lr·q < 2^62, lr·r < 2^62, and lr·r/n has the sign of lr·q,
+        // so truncating lr·r/n truncates the whole. Equal to (long)lr·g/n whenever that fits.
+        private long MeanStep(long gradientSum)
+        {
+            long quotient = gradientSum / accumulatedSamples;
+            long remainder = gradientSum - quotient * accumulatedSamples;
+            return (long)learningRate * quotient + (long)learningRate * remainder / accumulatedSamples;
+        }
+
+        // Backward's gradient of layer l by the definition: g ← g + Saturate(ScaleDown(δ·a,
+        // 16 + shift)) for each weight, g ← g + Saturate(ScaleDown(δ, shift)) for each bias. The
+        // sums are 64-bit and never saturate: each term is within ±2^31 and Backward refuses a
+        // sample beyond MaxAccumulatedSamples (int.MaxValue), so |g| < 2^31·2^31 = 2^62.
         private void ReferenceAccumulateGradients(int l)
         {
             int[] layerDeltas = deltas[l];
             int[] layerInput = activations[l];
-            int[] gradients = weightGradients[l];
-            int[] gradientsOfBiases = biasGradients != null ? biasGradients[l] : null;
+            long[] gradients = weightGradients[l];
+            long[] gradientsOfBiases = biasGradients != null ? biasGradients[l] : null;
             int fanIn = layerInput.Length;
             int shift = deltaShifts[l];
             for (int j = 0; j < layerDeltas.Length; j++)
@@ -97,12 +110,12 @@ namespace NanoBackprop
                 {
                     long gradientExact = (long)layerDeltas[j] * layerInput[i]; // units 2^-(32 + shift)
                     int k = j * fanIn + i;
-                    gradients[k] = Q16.Add(gradients[k], Q16.Saturate(ScaleDown(gradientExact, Q16.FractionalBits + shift)));
+                    gradients[k] += Q16.Saturate(ScaleDown(gradientExact, Q16.FractionalBits + shift));
                 }
 
                 if (gradientsOfBiases != null)
                 {
-                    gradientsOfBiases[j] = Q16.Add(gradientsOfBiases[j], Q16.Saturate(ScaleDown(layerDeltas[j], shift)));
+                    gradientsOfBiases[j] += Q16.Saturate(ScaleDown(layerDeltas[j], shift));
                 }
             }
         }

@@ -64,6 +64,13 @@ namespace NanoBackprop
         /// </summary>
         public const int MaxLayerSize = 511;
 
+        /// <summary>
+        /// Most samples <see cref="Backward"/> accumulates before <see cref="ApplyGradients"/>:
+        /// int.MaxValue. Each sample adds at most 2^31 LSB (its Q16.16 gradient), so a 64-bit sum
+        /// stays below 2^31·2^31 = 2^62 and is exact (docs/ENGINE.md, "Gradient sums").
+        /// </summary>
+        public const int MaxAccumulatedSamples = int.MaxValue;
+
         /// <summary>Most layers (input and output included).</summary>
         public const int MaxLayerCount = 16;
 
@@ -99,9 +106,10 @@ namespace NanoBackprop
         // Scratch for one layer's exact deltas before they are normalised: products and their units.
         private readonly long[] exactDeltas;
         private readonly int[] exactDeltaUnits;
-        // Accumulated gradients, only with GradientAccumulation.
-        private readonly int[][] weightGradients;
-        private readonly int[][] biasGradients;
+        // Accumulated gradient sums, only with GradientAccumulation: Q48.16 in 64 bits, so that the
+        // sum of up to int.MaxValue samples' Q16.16 gradients is exact (see AccumulateGradients).
+        private readonly long[][] weightGradients;
+        private readonly long[][] biasGradients;
         // Velocities, only with Momentum.
         private readonly int[][] weightVelocities;
         private readonly int[][] biasVelocities;
@@ -167,8 +175,8 @@ namespace NanoBackprop
             deltaShifts = new int[weightLayers];
             activations = new int[layerCount][];
             biases = hasBiases ? new int[weightLayers][] : null;
-            weightGradients = hasGradients ? new int[weightLayers][] : null;
-            biasGradients = hasGradients && hasBiases ? new int[weightLayers][] : null;
+            weightGradients = hasGradients ? new long[weightLayers][] : null;
+            biasGradients = hasGradients && hasBiases ? new long[weightLayers][] : null;
             weightVelocities = hasMomentum ? new int[weightLayers][] : null;
             biasVelocities = hasMomentum && hasBiases ? new int[weightLayers][] : null;
 
@@ -190,10 +198,10 @@ namespace NanoBackprop
 
                 if (hasGradients)
                 {
-                    weightGradients[l] = new int[size * fanIn];
+                    weightGradients[l] = new long[size * fanIn];
                     if (hasBiases)
                     {
-                        biasGradients[l] = new int[size];
+                        biasGradients[l] = new long[size];
                     }
                 }
 

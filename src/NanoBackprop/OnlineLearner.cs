@@ -190,6 +190,8 @@ namespace NanoBackprop
         /// </summary>
         /// <exception cref="ArgumentNullException">raw is null.</exception>
         /// <exception cref="ArgumentException">raw has the wrong length.</exception>
+        /// <remarks>A value outside its feature's plausible range (<see cref="InputScaler.SetPlausibleRange"/>)
+        /// is predicted as if it were at the nearer end of the range.</remarks>
         public int[] Predict(int[] raw)
         {
             CheckReading(raw, "Predict");
@@ -218,9 +220,18 @@ namespace NanoBackprop
         /// <exception cref="ArgumentNullException">An array is null.</exception>
         /// <exception cref="ArgumentException">An array has the wrong length.</exception>
         /// <exception cref="ArgumentOutOfRangeException">A classification target is not 0 or 1.</exception>
+        /// <remarks>An implausible reading (a feature outside the range the board declared with
+        /// <see cref="InputScaler.SetPlausibleRange"/>) is not learned: it is counted in
+        /// <see cref="RejectedReadings"/> and the returned loss is that of the prediction with the
+        /// value clamped to its range; nothing else changes.</remarks>
         public int Learn(int[] raw, int[] target)
         {
             CheckLearnArguments(raw, target);
+            if (!scaler.IsPlausible(raw))
+            {
+                return RejectReading(raw, target);
+            }
+
             scaler.Observe(raw);
             scaler.Scale(raw, scaledInput);
             if (task == LearnerTask.Regression)
@@ -275,6 +286,36 @@ namespace NanoBackprop
             }
 
             return loss;
+        }
+
+        /// <summary>Readings <see cref="Learn"/> refused as implausible (the input scaler's count).</summary>
+        public int RejectedReadings
+        {
+            get { return scaler.RejectedReadings; }
+        }
+
+        /// <summary>Feature values whose deviation the input scaler clamped to 4σ while learning
+        /// (the input scaler's count).</summary>
+        public int ClampedReadings
+        {
+            get { return scaler.ClampedReadings; }
+        }
+
+        // Learn's answer to an implausible reading: counted (Observe refuses it), not learned.
+        private int RejectReading(int[] raw, int[] target)
+        {
+            scaler.Observe(raw);
+            scaler.Scale(raw, scaledInput);
+            if (task == LearnerTask.Regression)
+            {
+                targetScaler.Scale(target, scaledTarget);
+            }
+            else
+            {
+                Array.Copy(target, scaledTarget, target.Length);
+            }
+
+            return Network.HalfSquaredError(network.Forward(scaledInput), scaledTarget);
         }
 
         private bool Confident(int[] outputs)

@@ -85,7 +85,7 @@ namespace NanoBackprop.DeviceTests
             int offset = NetworkSectionOffset(network) + 21 + 4 * parameters;
             if ((network.Options & NetworkOptions.GradientAccumulation) != 0)
             {
-                offset += 4 * parameters;
+                offset += 8 * parameters; // the gradient sums: 64-bit since blob version 2
             }
 
             uint hash = EmptyFingerprint;

@@ -40,22 +40,25 @@ public sealed class RamBudgetTests
     {
         RamBudget.Row[] rows = RamBudget.Compute();
         var byName = rows.ToDictionary(r => r.Name);
-        CollectionAssert.AreEqual(new[] { 4488, 4908, 4908, 4740, 5580 }, byName["5-8-1"].Bytes);
-        Assert.AreEqual(6156, byName["5-8-1"].BoardAppBytes);
-        CollectionAssert.AreEqual(new[] { 9828, 14652, 14652, 14412, 24060 }, byName["16-32-16-4"].Bytes);
-        Assert.AreEqual(24912, byName["16-32-16-4"].BoardAppBytes);
-        CollectionAssert.AreEqual(new[] { 25140, 44556, 44556, 44400, 83232 }, byName["64-64-10"].Bytes);
-        Assert.AreEqual(86016, byName["64-64-10"].BoardAppBytes);
-        Assert.AreEqual(5832, byName["3-8-1"].BoardAppBytes);
+        CollectionAssert.AreEqual(new[] { 4488, 5136, 4908, 4740, 5808 }, byName["5-8-1"].Bytes);
+        Assert.AreEqual(6312, byName["5-8-1"].BoardAppBytes);
+        CollectionAssert.AreEqual(new[] { 9828, 19212, 14652, 14412, 28620 }, byName["16-32-16-4"].Bytes);
+        Assert.AreEqual(25140, byName["16-32-16-4"].BoardAppBytes);
+        CollectionAssert.AreEqual(new[] { 25140, 63828, 44556, 44400, 102504 }, byName["64-64-10"].Bytes);
+        Assert.AreEqual(86616, byName["64-64-10"].BoardAppBytes);
+        Assert.AreEqual(5964, byName["3-8-1"].BoardAppBytes);
 
-        // 64-64-10: lean SGD takes under half of the conservative 50 KB; any optional buffer adds
-        // another copy of the parameters and leaves under 7 KB of it; all three need more than the
-        // optimistic 80 KB, and the board app with it needs the whole 84 KB heap.
+        // 64-64-10: lean SGD takes under half of the conservative 50 KB; momentum or the snapshot
+        // adds another 4-byte copy of the parameters and leaves under 7 KB of it; gradient
+        // accumulation adds an 8-byte copy (exact 64-bit sums) and needs more than 50 KB but fits
+        // 80 KB; all three need more than the optimistic 80 KB, and the board app with it needs
+        // more than the whole 84 KB heap.
         int[] large = byName["64-64-10"].Bytes;
         Assert.IsLessThan(RamBudget.ConservativeFreeHeapBytes / 2, large[0]);
-        Assert.IsTrue(large.Skip(1).Take(3).All(b => b > RamBudget.ConservativeFreeHeapBytes - 7 * 1024 && b <= RamBudget.ConservativeFreeHeapBytes));
+        Assert.IsTrue(large.Skip(2).Take(2).All(b => b > RamBudget.ConservativeFreeHeapBytes - 7 * 1024 && b <= RamBudget.ConservativeFreeHeapBytes));
+        Assert.IsTrue(large[1] > RamBudget.ConservativeFreeHeapBytes && large[1] <= RamBudget.OptimisticFreeHeapBytes);
         Assert.IsGreaterThan(RamBudget.OptimisticFreeHeapBytes, large[4]);
-        Assert.AreEqual(RamBudget.InternalRamHeapCapBytes, byName["64-64-10"].BoardAppBytes);
+        Assert.IsGreaterThan(RamBudget.InternalRamHeapCapBytes, byName["64-64-10"].BoardAppBytes);
     }
 
     [TestMethod]
@@ -65,7 +68,7 @@ public sealed class RamBudgetTests
         RamBudget.Write(text);
         string table = text.ToString();
         Console.WriteLine(table);
-        StringAssert.Contains(table, "| 5-8-1 | 57 | 4,488 | 4,908 | 4,908 | 4,740 | 5,580 | 6,156 |");
-        StringAssert.Contains(table, "| 64-64-10 | 4,810 | 25,140 | 44,556 | 44,556 | 44,400 | 83,232 ** | 86,016 ** |");
+        StringAssert.Contains(table, "| 5-8-1 | 57 | 4,488 | 5,136 | 4,908 | 4,740 | 5,808 | 6,312 |");
+        StringAssert.Contains(table, "| 64-64-10 | 4,810 | 25,140 | 63,828 * | 44,556 | 44,400 | 102,504 ** | 86,616 ** |");
     }
 }

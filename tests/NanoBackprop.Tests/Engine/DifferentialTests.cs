@@ -194,6 +194,14 @@ public sealed class DifferentialTests
                     }
 
                     break;
+                case long[][] wideJagged:
+                    var wideOther = (long[][])a!;
+                    for (int l = 0; l < wideJagged.Length; l++)
+                    {
+                        CollectionAssert.AreEqual(wideJagged[l], wideOther[l], $"{context}: {name}[{l}] (definition, fast path)");
+                    }
+
+                    break;
                 case int[] array:
                     CompareArray(array, (int[])a!, $"{context}: {name}");
                     break;

@@ -35,11 +35,13 @@ public sealed class NetworkTests
         int expectedLean = 300 + 36 + (48 + 180 + 60) + (48 + 60 + 24) + (60 + 48 + 60 + 24) + 2 * (48 + 60 + 24) + 36 + 84 + 60 + 3096;
         Assert.AreEqual(expectedLean, lean.RamBytes);
         Assert.AreEqual(3096, MemoryFootprint.SharedTableBytes);
-        // Gradients and velocities each add a copy of the weights' and biases' arrays.
+        // Velocities add a copy of the weights' and biases' arrays; gradient sums are 64-bit: outer
+        // [2] 48 B, long[40] 348 B, long[8] 84 B; outer 48, long[8] 84, long[1] 36 B.
         var full = new Network(new[] { 5, 8, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.MeanSquaredError, 1,
             NetworkOptions.GradientAccumulation | NetworkOptions.Momentum);
         int parameterArrays = (48 + 180 + 60) + (48 + 60 + 24);
-        Assert.AreEqual(expectedLean + 2 * parameterArrays, full.RamBytes);
+        int gradientArrays = (48 + 348 + 84) + (48 + 84 + 36);
+        Assert.AreEqual(expectedLean + parameterArrays + gradientArrays, full.RamBytes);
         int instanceFields = typeof(Network).GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public).Length;
         Assert.AreEqual(MemoryFootprint.NetworkFieldCount, instanceFields);
     }

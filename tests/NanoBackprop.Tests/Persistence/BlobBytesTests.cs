@@ -13,8 +13,9 @@ namespace NanoBackprop.Tests;
 [TestClass]
 public sealed class BlobBytesTests
 {
-    // Size in bytes and the first 8 bytes of the SHA-256 of each blob, in the order of Learners().
-    private static readonly (int Size, string Sha256Prefix)[] Expected =
+    // Format version 1: size in bytes and the first 8 bytes of the SHA-256 of each blob, in the
+    // order of Learners(), as b3f0e50 and 24301e1 wrote them; BlobVersion1Fixtures holds the bytes.
+    private static readonly (int Size, string Sha256Prefix)[] ExpectedVersion1 =
     {
         (297, "7230586D67C9E27D"),
         (425, "DC5BD184DB574F70"),
@@ -46,8 +47,141 @@ public sealed class BlobBytesTests
         (414, "4CE65CBE347CDC0A"),
     };
 
+    // Format version 2 (64-bit gradient sums, the scalers' outlier counters), pinned when it was
+    // introduced: printed by this test's steps at the commit that bumped the version.
+    private static readonly (int Size, string Sha256Prefix)[] Expected =
+    {
+        (305, "2AC938A6BBD453C2"),
+        (433, "1BABA0A666C0284B"),
+        (358, "D7CF26E055FC27AC"),
+        (486, "E3D66FABBAEF1506"),
+        (433, "9F415DC1E224B518"),
+        (561, "0D15B799B42746F2"),
+        (486, "3D352C0058B84ABB"),
+        (614, "99722D1A3E1CEFB2"),
+        (561, "F427E90E55E3D681"),
+        (561, "F750D804DB27B438"),
+        (689, "0C3024B22089EF24"),
+        (689, "2B4200A6AD91957B"),
+        (614, "1FA074A93DA2B48D"),
+        (614, "A3BB95F4CC31DACD"),
+        (742, "C719ECEF2718C9BB"),
+        (742, "20AF68DA5157308B"),
+        (577, "FC6F6666367DFA30"),
+        (577, "CBA17E4784F72479"),
+        (677, "47E247D708B2549F"),
+        (677, "42EACE92D0FD07C2"),
+        (630, "1F76743DE8BDCFB8"),
+        (630, "F4F32318B6FBEDD7"),
+        (730, "CEDC52446A91810D"),
+        (730, "1E76F1D28F96B845"),
+        (277, "CE9D3C117DEBA481"),
+        (377, "CE39DDDFCBB32986"),
+        (330, "2D2A8E02CE3C8ACA"),
+        (430, "30FAB63B6FE857FB"),
+    };
+
     [TestMethod]
-    public void BlobsAreByteIdenticalToTheFormatBeforeTheRestructuring()
+    public void VersionOneFixturesAreThePinnedVersionOneBytes()
+    {
+        Assert.AreEqual(ExpectedVersion1.Length, BlobVersion1Fixtures.Hex.Length);
+        for (int n = 0; n < ExpectedVersion1.Length; n++)
+        {
+            byte[] blob = Convert.FromHexString(BlobVersion1Fixtures.Hex[n]);
+            Assert.AreEqual(ExpectedVersion1[n].Size, blob.Length, $"fixture {n}: size");
+            Assert.AreEqual(ExpectedVersion1[n].Sha256Prefix, Convert.ToHexString(SHA256.HashData(blob))[..16], $"fixture {n}: bytes");
+            Assert.AreEqual(1, blob[4] | (blob[5] << 8), $"fixture {n}: version field");
+        }
+    }
+
+    [TestMethod]
+    public void VersionOneBlobsLoadIntoTheCurrentLearnerWithTheSamePredictions()
+    {
+        // Each version-1 blob, read into a learner built with another seed, gives the state of the
+        // same learner trained by the current code: its version-2 blob is byte-identical and it
+        // predicts the same on 50 fresh readings.
+        int n = 0;
+        foreach ((NetworkOptions options, bool regression, bool guard, int batch) in Learners())
+        {
+            string what = $"learner {n}: {options}, regression {regression}, guard {guard}, batch {batch}";
+            OnlineLearner trained = Trained(n, options, regression, guard, batch, out LearnerOptions learnerOptions);
+            byte[] version1 = Convert.FromHexString(BlobVersion1Fixtures.Hex[n]);
+            Assert.AreEqual(1, new ModelDescription(version1, 0, version1.Length).FormatVersion, what);
+            var loaded = new OnlineLearner(Build(1, options, regression), learnerOptions);
+            ModelBlob.Read(loaded, version1, 0, version1.Length);
+
+            byte[] expected = new byte[ModelBlob.SizeOf(trained)];
+            ModelBlob.Write(trained, expected, 0);
+            byte[] written = new byte[ModelBlob.SizeOf(loaded)];
+            ModelBlob.Write(loaded, written, 0);
+            CollectionAssert.AreEqual(expected, written, what + ": version-2 blob of the loaded learner");
+
+            var random = new Random(1000 + n);
+            for (int s = 0; s < 50; s++)
+            {
+                int[] raw = { random.Next(-1000, 1000), random.Next(0, 50000), random.Next(-5, 5) };
+                CollectionAssert.AreEqual(trained.Predict(raw), loaded.Predict(raw), what + $": prediction {s}");
+            }
+
+            n++;
+        }
+
+        Assert.AreEqual(BlobVersion1Fixtures.Hex.Length, n);
+    }
+
+    [TestMethod]
+    public void FuzzedVersionOneBlobsOnlyEverRaiseTheDocumentedException()
+    {
+        // Bit flips and byte rewrites in each version-1 fixture, CRC recomputed so that parsing
+        // reaches the values: Read either loads it or throws InvalidModelException and leaves the
+        // learner's blob exactly as it was.
+        int n = 0, rejected = 0, accepted = 0;
+        var random = new Random(12);
+        foreach ((NetworkOptions options, bool regression, bool guard, int batch) in Learners())
+        {
+            Trained(n, options, regression, guard, batch, out LearnerOptions learnerOptions);
+            byte[] valid = Convert.FromHexString(BlobVersion1Fixtures.Hex[n]);
+            var live = new OnlineLearner(Build(1, options, regression), learnerOptions);
+            for (int trial = 0; trial < 300; trial++)
+            {
+                byte[] blob = (byte[])valid.Clone();
+                for (int flips = random.Next(1, 4); flips > 0; flips--)
+                {
+                    blob[random.Next(blob.Length - 4)] ^= (byte)(1 << random.Next(8));
+                }
+
+                if (trial % 2 == 0)
+                {
+                    ModelBlob.PutUInt32(blob, blob.Length - 4, Crc32.Compute(blob, 0, blob.Length - 4));
+                }
+
+                byte[] before = new byte[ModelBlob.SizeOf(live)];
+                ModelBlob.Write(live, before, 0);
+                try
+                {
+                    ModelBlob.Read(live, blob, 0, blob.Length);
+                    accepted++;
+                }
+                catch (InvalidModelException)
+                {
+                    byte[] after = new byte[before.Length];
+                    ModelBlob.Write(live, after, 0);
+                    CollectionAssert.AreEqual(before, after, $"fixture {n}, trial {trial}: a rejected blob changed the learner");
+                    rejected++;
+                }
+            }
+
+            n++;
+        }
+
+        Console.WriteLine($"version-1 fuzz: {accepted} accepted, {rejected} rejected");
+        Assert.AreEqual(28 * 300, accepted + rejected);
+        Assert.IsGreaterThan(28 * 150, rejected, "at least every flip without a fixed CRC is rejected");
+        Assert.IsGreaterThan(0, accepted, "some flips land in values any blob may hold");
+    }
+
+    [TestMethod]
+    public void BlobsAreByteIdenticalToTheirPinnedVersionTwoBytes()
     {
         int n = 0;
         foreach ((NetworkOptions options, bool regression, bool guard, int batch) in Learners())
@@ -56,6 +190,7 @@ public sealed class BlobBytesTests
             OnlineLearner learner = Trained(n, options, regression, guard, batch, out LearnerOptions learnerOptions);
             byte[] blob = new byte[ModelBlob.SizeOf(learner)];
             Assert.AreEqual(blob.Length, ModelBlob.Write(learner, blob, 0), what);
+            Console.WriteLine($"        ({blob.Length}, \"{Convert.ToHexString(SHA256.HashData(blob))[..16]}\"),");
             Assert.AreEqual(Expected[n].Size, blob.Length, what + ": size");
             Assert.AreEqual(Expected[n].Sha256Prefix, Convert.ToHexString(SHA256.HashData(blob))[..16], what + ": bytes");
 
