@@ -67,27 +67,10 @@ namespace NanoBackprop.Boards.Tests
             Assert.IsGreaterThan(400, hardware.Slot(1).Length);
         }
 
-        /// <summary>The emulator folder; the test is skipped (failed when NANOBACKPROP_REQUIRE_EMULATOR is set) without it.</summary>
+        /// <summary>The emulator folder; the test is skipped (failed under CI) without it.</summary>
         internal static NanoFrameworkHome RequireEmulator(bool requireBoardLibraries = false)
         {
-            NanoFrameworkHome home = NanoFrameworkHome.Find();
-            string why = NanoFrameworkHome.WhyUnavailable(home);
-            if (why == null && requireBoardLibraries && !Directory.Exists(home.BoardLibraries))
-            {
-                why = home.BoardLibraries + " is missing: it holds the hardware libraries (GPIO, ADC, I2C, BME280, ESP32) the board apps compile against";
-            }
-
-            if (why != null)
-            {
-                if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NANOBACKPROP_REQUIRE_EMULATOR")))
-                {
-                    Assert.Fail(why);
-                }
-
-                Assert.Inconclusive(why);
-            }
-
-            return home;
+            return NanoBackprop.Emulator.Tests.EmulatorRequirement.Home(requireBoardLibraries);
         }
 
         private static string RenderSlice(OccupancyData data)

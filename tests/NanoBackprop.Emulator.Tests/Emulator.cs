@@ -5,33 +5,8 @@ namespace NanoBackprop.Emulator.Tests;
 /// <summary>The emulator for these tests, found once; and the rule for when it is missing.</summary>
 internal static class Emulator
 {
-    /// <summary>Set (to anything) by .ci/run: a missing emulator then fails the tests instead of skipping them.</summary>
-    public const string RequireVariable = "NANOBACKPROP_REQUIRE_EMULATOR";
-
-    private static readonly Lazy<NanoFrameworkHome?> FoundHome = new(NanoFrameworkHome.Find);
-
-    /// <summary>Why the emulator cannot be used here, or null.</summary>
-    public static string? Unavailable => NanoFrameworkHome.WhyUnavailable(FoundHome.Value);
-
     /// <summary>The emulator; a missing one ends the calling test as skipped (inconclusive) or, under CI, failed.</summary>
-    public static NanoFrameworkHome Home
-    {
-        get
-        {
-            string? why = Unavailable;
-            if (why != null)
-            {
-                if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(RequireVariable)))
-                {
-                    Assert.Fail(why + " (" + RequireVariable + " is set, so this is a failure)");
-                }
-
-                Assert.Inconclusive(why);
-            }
-
-            return FoundHome.Value!;
-        }
-    }
+    public static NanoFrameworkHome Home => EmulatorRequirement.Home();
 
     /// <summary>The checkout's root (the folder with nanoBackprop.sln).</summary>
     public static string RepositoryRoot { get; } = FindRoot();

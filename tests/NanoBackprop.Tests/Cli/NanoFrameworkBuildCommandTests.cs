@@ -15,19 +15,7 @@ public sealed class NanoFrameworkBuildCommandTests
         return (code, output.ToString(), error.ToString());
     }
 
-    private static void RequireEmulator()
-    {
-        NanoBackprop.Emulator.NanoFrameworkHome? home = NanoBackprop.Emulator.NanoFrameworkHome.Find();
-        if (home == null || !Directory.Exists(home.BoardLibraries))
-        {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NANOBACKPROP_REQUIRE_EMULATOR")))
-            {
-                Assert.Fail(NanoBackprop.Emulator.NanoFrameworkHome.HowToGetIt);
-            }
-
-            Assert.Inconclusive(NanoBackprop.Emulator.NanoFrameworkHome.HowToGetIt);
-        }
-    }
+    private static void RequireEmulator() => NanoBackprop.Emulator.Tests.EmulatorRequirement.Home(boardLibraries: true);
 
     [TestMethod]
     public void DeploySetWritesEveryPeInLoadOrderAndTheImageNanoffFlashes()

@@ -21,15 +21,7 @@ public sealed class ReplayOnDeviceEmulatorTests
     [TestMethod]
     public void EveryPredictionAndTheFinalModelOnNanoClrAreTheDesktops()
     {
-        if (NanoBackprop.Emulator.NanoFrameworkHome.Find() == null)
-        {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NANOBACKPROP_REQUIRE_EMULATOR")))
-            {
-                Assert.Fail(NanoBackprop.Emulator.NanoFrameworkHome.HowToGetIt);
-            }
-
-            Assert.Inconclusive(NanoBackprop.Emulator.NanoFrameworkHome.HowToGetIt);
-        }
+        NanoBackprop.Emulator.Tests.EmulatorRequirement.Home();
 
         // 1,200 rows: two programs on nanoCLR (1,000 rows each at most), the second starting from the model the first left.
         string csv = Path.Combine(Path.GetTempPath(), "nanobackprop-replay-" + Guid.NewGuid().ToString("N") + ".csv");

@@ -371,14 +371,5 @@ public sealed class NanoFrameworkGuardSnippetTests
         return new NanoFrameworkGuard().Check(new[] { ("Snippet.cs", code) }, references);
     }
 
-    private static string SystemMath()
-    {
-        NanoBackprop.Emulator.NanoFrameworkHome? home = NanoBackprop.Emulator.NanoFrameworkHome.Find();
-        if (home == null)
-        {
-            Assert.Inconclusive(NanoBackprop.Emulator.NanoFrameworkHome.HowToGetIt);
-        }
-
-        return Path.Combine(home!.Folder, "system-math", "System.Math.dll");
-    }
+    private static string SystemMath() => Path.Combine(NanoBackprop.Emulator.Tests.EmulatorRequirement.Home().Folder, "system-math", "System.Math.dll");
 }

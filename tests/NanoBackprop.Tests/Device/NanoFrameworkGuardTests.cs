@@ -107,21 +107,7 @@ public sealed class NanoFrameworkGuardTests
     }
 
     /// <summary>The real nanoFramework.TestFramework.dll from the emulator folder; skips the test (fails under CI) without it.</summary>
-    private static string TestFramework()
-    {
-        NanoBackprop.Emulator.NanoFrameworkHome? home = NanoBackprop.Emulator.NanoFrameworkHome.Find();
-        if (home == null)
-        {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NANOBACKPROP_REQUIRE_EMULATOR")))
-            {
-                Assert.Fail(NanoBackprop.Emulator.NanoFrameworkHome.HowToGetIt);
-            }
-
-            Assert.Inconclusive(NanoBackprop.Emulator.NanoFrameworkHome.HowToGetIt);
-        }
-
-        return home!.TestFramework;
-    }
+    private static string TestFramework() => NanoBackprop.Emulator.Tests.EmulatorRequirement.Home().TestFramework;
 
     /// <summary>
     /// The hot-path rule follows the real call graph: a double slipped into Q16.Saturate, which

@@ -14,7 +14,7 @@ public sealed class BoardPackageSetTests
         string? libraries = BoardLibraryFolder.Find(out string missing);
         if (libraries == null)
         {
-            Assert.Inconclusive(missing);
+            NanoBackprop.Emulator.Tests.EmulatorRequirement.Unavailable(missing);
         }
 
         string nuget = BoardLibraryFolder.NuGetPackages();
@@ -85,7 +85,7 @@ public sealed class BoardPackageSetTests
         string? folder = BoardLibraryFolder.Find(out string missing);
         if (folder == null)
         {
-            Assert.Inconclusive(missing);
+            NanoBackprop.Emulator.Tests.EmulatorRequirement.Unavailable(missing);
         }
 
         AssemblyFacts Facts(string file) => AssemblyFacts.Read(File.ReadAllBytes(Path.Combine(folder!, file)));
@@ -107,7 +107,7 @@ public sealed class BoardPackageSetTests
         string? libraries = BoardLibraryFolder.Find(out string missing);
         if (libraries == null)
         {
-            Assert.Inconclusive(missing);
+            NanoBackprop.Emulator.Tests.EmulatorRequirement.Unavailable(missing);
         }
 
         string testFramework = Path.Combine(Path.GetDirectoryName(libraries)!, "testframework");
