@@ -8,12 +8,12 @@
 #
 #   tests/NanoBackprop.Benchmarks/Device/run-device-cpu.sh [BASE_COMMIT] [ROUNDS]
 #
-# BASE_COMMIT defaults to b3f0e50, ROUNDS to 15. NF as in run-device-speed.sh.
+# BASE_COMMIT defaults to b3f0e50, ROUNDS to 15. The nanoCLR folder as in run-device-speed.sh.
 set -eu
 BASE=${1:-b3f0e50}
 ROUNDS=${2:-15}
 ROOT=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-NF=${NF:-/work/shared/nanoframework}
+NF=${NANOFRAMEWORK_HOME:-$ROOT/../shared/nanoframework}
 CSC=$(ls -d /usr/share/dotnet/sdk/*/Roslyn/bincore/csc.dll | sort -V | tail -n1)
 CORLIB=${NUGET_PACKAGES:-$HOME/.nuget/packages}/nanoframework.corelibrary/1.17.11/lib
 MDP="$NF/metadata-processor/nanoFramework.Tools.MetadataProcessor.dll"

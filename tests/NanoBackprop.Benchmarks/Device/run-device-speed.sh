@@ -5,14 +5,14 @@
 #
 #   tests/NanoBackprop.Benchmarks/Device/run-device-speed.sh [BASE_COMMIT] [RUNS]
 #
-# BASE_COMMIT defaults to b3f0e50 (before the engine split), RUNS to 15. NF points at the nanoCLR
-# folder (default /work/shared/nanoframework, see its README); the .NET SDK's csc and
+# BASE_COMMIT defaults to b3f0e50 (before the engine split), RUNS to 15. The nanoCLR folder is
+# NANOFRAMEWORK_HOME, else ../shared/nanoframework beside the checkout (see its README); the .NET SDK's csc and
 # nanoFramework.CoreLibrary 1.17.11 from the NuGet cache are used as that README describes.
 set -eu
 BASE=${1:-b3f0e50}
 RUNS=${2:-15}
 ROOT=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-NF=${NF:-/work/shared/nanoframework}
+NF=${NANOFRAMEWORK_HOME:-$ROOT/../shared/nanoframework}
 CSC=$(ls -d /usr/share/dotnet/sdk/*/Roslyn/bincore/csc.dll | sort -V | tail -n1)
 CORLIB=${NUGET_PACKAGES:-$HOME/.nuget/packages}/nanoframework.corelibrary/1.17.11/lib
 MDP="$NF/metadata-processor/nanoFramework.Tools.MetadataProcessor.dll"
