@@ -11,6 +11,12 @@ namespace NanoBackprop
         {
             int last = deltas.Length - 1;
             int[] outputs = activations[activations.Length - 1];
+            if (sampleLoss == Loss.BinaryCrossEntropy)
+            {
+                StoreCrossEntropyDeltas(last, outputs, target);
+                return;
+            }
+
             int[] outputPreActivations = preActivations[last];
             for (int j = 0; j < outputs.Length; j++)
             {
@@ -22,6 +28,33 @@ namespace NanoBackprop
             }
 
             StoreDeltas(last, outputs.Length, LeastRoom(outputs.Length));
+        }
+
+        // Fast path of the cross-entropy case above (the same bits): every exact δ is (y - t)·2^30
+        // in units of 2^-46, where y and t are in [0, 1] (a sigmoid output, a checked target), so
+        // |y - t| ≤ 2^16 needs no saturation. For these LeastRoom's rule gives
+        // shift = 30 - BitLength(max |y - t|) (30 when every error is 0: the largest delta has
+        // BitLength(|y - t|) + 30 bits in units of 2^-46, room 30 - 16 + 46 - that), and StoreDeltas'
+        // rounding of (y - t)·2^30 by 30 - shift bits is exact: δ = (y - t)·2^shift, below 2^30.
+        private void StoreCrossEntropyDeltas(int last, int[] outputs, int[] target)
+        {
+            int[] layerDeltas = deltas[last];
+            int count = outputs.Length;
+            int largest = 0;
+            for (int j = 0; j < count; j++)
+            {
+                int error = outputs[j] - target[j];
+                layerDeltas[j] = error;
+                largest |= error >= 0 ? error : -error;
+            }
+
+            int shift = MaxDeltaShift - IntegerMath.BitLength((ulong)largest);
+            for (int j = 0; j < count; j++)
+            {
+                layerDeltas[j] <<= shift;
+            }
+
+            deltaShifts[last] = shift;
         }
 
         // δ of layer l's inputs (hidden layer l) from layer l's deltas and weights:
@@ -55,6 +88,12 @@ namespace NanoBackprop
         // 2^63) in units of 2^-(32 + shift). Each sum is cut to 32 significant bits (a relative
         // error below 2^-31) so that its product with the Q2.30 derivative is exact in 64 bits,
         // and the layer's deltas are normalised.
+        //
+        // One pass per neuron, written for the interpreter: the cut's bit length is a binary
+        // search on the upper 32 bits written out (the sum has at least 33 bits there), a sigmoid
+        // layer calls Sigmoid.DerivativeQ30 directly, and LeastRoom's search for the layer's
+        // shift runs in the same pass (the same rule, see LeastRoom: the shift only falls, so
+        // taking it neuron by neuron gives LeastRoom's result); StoreDeltas then stores.
         private void FinishPropagation(int l)
         {
             int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
@@ -63,21 +102,68 @@ namespace NanoBackprop
             long[] values = exactDeltas;
             int[] units = exactDeltaUnits;
             Activation activation = hiddenActivation;
+            bool sigmoid = activation == Activation.Sigmoid;
+            int shift = MaxDeltaShift;
             for (int i = 0; i < fanIn; i++)
             {
                 long sum = values[i];
                 int excessBits = 0;
                 if (sum >= 1L << 32 || sum < -(1L << 32))
                 {
-                    excessBits = IntegerMath.BitLength((ulong)(sum >= 0 ? sum : -sum)) - 32;
-                    sum = (sum + (1L << (excessBits - 1)) + (sum >> 63)) >> excessBits; // = Q16.RoundShift(sum, excessBits), inline: once per neuron, no call
+                    // excessBits = IntegerMath.BitLength(|sum|) - 32 = the bit length of |sum| >> 32 (1 to 31).
+                    uint high = (uint)((sum >= 0 ? sum : -sum) >> 32);
+                    excessBits = 1;
+                    if (high >> 16 != 0)
+                    {
+                        high >>= 16;
+                        excessBits += 16;
+                    }
+
+                    if (high >> 8 != 0)
+                    {
+                        high >>= 8;
+                        excessBits += 8;
+                    }
+
+                    if (high >> 4 != 0)
+                    {
+                        high >>= 4;
+                        excessBits += 4;
+                    }
+
+                    if (high >> 2 != 0)
+                    {
+                        high >>= 2;
+                        excessBits += 2;
+                    }
+
+                    if (high >> 1 != 0)
+                    {
+                        excessBits++;
+                    }
+
+                    sum = (sum + (1L << (excessBits - 1)) + (sum >> 63)) >> excessBits; // = Q16.RoundShift(sum, excessBits)
                 }
 
-                values[i] = sum * Activations.Derivative(activation, lowerPreActivations[i]);
-                units[i] = upperUnits - excessBits;
+                int derivative = sigmoid ? Sigmoid.DerivativeQ30(lowerPreActivations[i]) : Activations.Derivative(activation, lowerPreActivations[i]);
+                long value = sum * derivative;
+                int valueUnits = upperUnits - excessBits;
+                values[i] = value;
+                units[i] = valueUnits;
+
+                // LeastRoom's step for this delta (valueUnits ≥ 31 here, so allowedBits > 0).
+                if (value != 0 && shift > 0)
+                {
+                    ulong magnitude = (ulong)(value >= 0 ? value : -value);
+                    int allowedBits = 30 - Q16.FractionalBits + valueUnits - shift;
+                    if (allowedBits < 64 && magnitude >> allowedBits != 0)
+                    {
+                        shift = 30 - Q16.FractionalBits + valueUnits - IntegerMath.BitLength(magnitude);
+                    }
+                }
             }
 
-            StoreDeltas(l - 1, fanIn, LeastRoom(fanIn));
+            StoreDeltas(l - 1, fanIn, shift);
         }
 
         // Stores a layer's exact deltas (exactDeltas[i]·2^-exactDeltaUnits[i]) with one shared

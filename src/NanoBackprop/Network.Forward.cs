@@ -18,33 +18,46 @@ namespace NanoBackprop
             return activations[activations.Length - 1];
         }
 
+        // Written for the interpreter (docs/PERFORMANCE.md, "What nanoCLR charges for"): the
+        // arrays live in locals, the bias joins the exact sum at 32 fractional bits so that the
+        // neuron rounds once, and the rounding and saturation are written out (no call per neuron):
+        // z = Q16.Saturate(Q16.RoundShift(sum, 16)), to nearest with ties away from zero. A sigmoid
+        // layer calls Sigmoid.Evaluate directly instead of going through Activations.Apply's switch.
         private void ForwardUnchecked(int[] input)
         {
-            Array.Copy(input, activations[0], input.Length);
-            int lastLayer = weights.Length - 1;
+            int[][] allActivations = activations;
+            int[][] allWeights = weights;
+            int[][] allBiases = biases;
+            int[][] allPreActivations = preActivations;
+            Array.Copy(input, allActivations[0], input.Length);
+            int lastLayer = allWeights.Length - 1;
+            long half = 1L << (Q16.FractionalBits - 1);
             for (int l = 0; l <= lastLayer; l++)
             {
-                int[] layerInput = activations[l];
-                int[] layerOutput = activations[l + 1];
-                int[] layerWeights = weights[l];
-                int[] layerBiases = biases != null ? biases[l] : null;
-                int[] layerPreActivations = preActivations[l];
+                int[] layerInput = allActivations[l];
+                int[] layerOutput = allActivations[l + 1];
+                int[] layerWeights = allWeights[l];
+                int[] layerBiases = allBiases != null ? allBiases[l] : null;
+                int[] layerPreActivations = allPreActivations[l];
                 Activation activation = l == lastLayer ? outputActivation : hiddenActivation;
+                bool sigmoid = activation == Activation.Sigmoid;
                 int fanIn = layerInput.Length;
+                int size = layerOutput.Length;
                 int row = 0;
-                for (int j = 0; j < layerOutput.Length; j++)
+                for (int j = 0; j < size; j++, row += fanIn)
                 {
-                    // The bias joins the exact sum at 32 fractional bits so the neuron rounds once.
                     long sum = layerBiases != null ? (long)layerBiases[j] << Q16.FractionalBits : 0;
                     for (int i = 0; i < fanIn; i++)
                     {
                         sum += (long)layerWeights[row + i] * layerInput[i];
                     }
 
-                    row += fanIn;
-                    int preActivation = Q16.Saturate(Q16.RoundShift(sum, Q16.FractionalBits));
+                    sum = (sum + half + (sum >> 63)) >> Q16.FractionalBits; // = Q16.RoundShift(sum, 16)
+                    int preActivation = (ulong)(sum - int.MinValue) > uint.MaxValue // = Q16.Saturate(sum)
+                        ? (sum > 0 ? int.MaxValue : int.MinValue)
+                        : (int)sum;
                     layerPreActivations[j] = preActivation;
-                    layerOutput[j] = Activations.Apply(activation, preActivation);
+                    layerOutput[j] = sigmoid ? Sigmoid.Evaluate(preActivation) : Activations.Apply(activation, preActivation);
                 }
             }
 
@@ -55,14 +68,21 @@ namespace NanoBackprop
         // learner report, whatever the loss being minimised.
         internal static int HalfSquaredError(int[] outputs, int[] target)
         {
+            // Q16.Subtract, Q16.RoundShift(e², 17) and Q16.Saturate written out (no calls per output).
             long sum = 0;
+            long half = 1L << Q16.FractionalBits;
             for (int j = 0; j < outputs.Length; j++)
             {
-                long error = Q16.Subtract(outputs[j], target[j]);
-                sum += Q16.RoundShift(error * error, Q16.FractionalBits + 1);
+                long error = (long)outputs[j] - target[j];
+                if ((ulong)(error - int.MinValue) > uint.MaxValue)
+                {
+                    error = error > 0 ? int.MaxValue : int.MinValue;
+                }
+
+                sum += (error * error + half) >> (Q16.FractionalBits + 1); // e² ≥ 0: no sign correction
             }
 
-            return Q16.Saturate(sum);
+            return sum > int.MaxValue ? int.MaxValue : (int)sum;
         }
     }
 }
