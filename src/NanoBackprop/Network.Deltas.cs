@@ -9,14 +9,22 @@ namespace NanoBackprop
         // units of 2^-46 (Q16.16 error × Q2.30 derivative), at most 2^61.
         private void ComputeOutputDeltas(int[] target, Loss sampleLoss)
         {
-            int last = deltas.Length - 1;
-            int[] outputs = activations[activations.Length - 1];
             if (sampleLoss == Loss.BinaryCrossEntropy)
             {
-                StoreCrossEntropyDeltas(last, outputs, target);
+                StoreCrossEntropyDeltas(deltas.Length - 1, activations[activations.Length - 1], target);
                 return;
             }
 
+            ComputeOutputDeltasByDefinition(target, sampleLoss);
+        }
+
+        // The definition of the output deltas, for every loss: the exact products, LeastRoom's
+        // shift, StoreDeltas' rounding. LearnByDefinition uses it; ComputeOutputDeltas runs it for
+        // squared error and StoreCrossEntropyDeltas, its fast path, for cross-entropy.
+        private void ComputeOutputDeltasByDefinition(int[] target, Loss sampleLoss)
+        {
+            int last = deltas.Length - 1;
+            int[] outputs = activations[activations.Length - 1];
             int[] outputPreActivations = preActivations[last];
             for (int j = 0; j < outputs.Length; j++)
             {
@@ -30,7 +38,7 @@ namespace NanoBackprop
             StoreDeltas(last, outputs.Length, LeastRoom(outputs.Length));
         }
 
-        // Fast path of the cross-entropy case above (the same bits): every exact δ is (y - t)·2^30
+        // Fast path of ComputeOutputDeltasByDefinition's cross-entropy case (the same bits): every exact δ is (y - t)·2^30
         // in units of 2^-46, where y and t are in [0, 1] (a sigmoid output, a checked target), so
         // |y - t| ≤ 2^16 needs no saturation. For these LeastRoom's rule gives
         // shift = 30 - BitLength(max |y - t|) (30 when every error is 0: the largest delta has
@@ -84,16 +92,39 @@ namespace NanoBackprop
             FinishPropagation(l);
         }
 
+        // PropagateDeltas with the definition of the normalisation (LearnByDefinition).
+        private void PropagateDeltasByDefinition(int l)
+        {
+            int[] layerWeights = weights[l];
+            int[] upperDeltas = deltas[l];
+            int upperCount = upperDeltas.Length;
+            int fanIn = layerWeights.Length / upperCount;
+            for (int i = 0; i < fanIn; i++)
+            {
+                long sum = 0;
+                for (int j = 0; j < upperCount; j++)
+                {
+                    sum += (long)layerWeights[j * fanIn + i] * upperDeltas[j];
+                }
+
+                exactDeltas[i] = sum;
+            }
+
+            FinishPropagationByDefinition(l);
+        }
+
         // exactDeltas[i] holds Σ_j w_ji δ_j for layer l's inputs, exact (at most 511·2^23·2^31 <
         // 2^63) in units of 2^-(32 + shift). Each sum is cut to 32 significant bits (a relative
         // error below 2^-31) so that its product with the Q2.30 derivative is exact in 64 bits,
         // and the layer's deltas are normalised.
         //
-        // One pass per neuron, written for the interpreter: the cut's bit length is a binary
-        // search on the upper 32 bits written out (the sum has at least 33 bits there), a sigmoid
-        // layer calls Sigmoid.DerivativeQ30 directly, and LeastRoom's search for the layer's
-        // shift runs in the same pass (the same rule, see LeastRoom: the shift only falls, so
-        // taking it neuron by neuron gives LeastRoom's result); StoreDeltas then stores.
+        // One pass per neuron, written for the interpreter, on magnitudes (rounding half away from
+        // zero is symmetric, |RoundShift(s, e)| = RoundShift(|s|, e), and f' ≥ 0, so the sign is put
+        // back once): the cut's bit length is a binary search on the upper 32 bits written out (the
+        // sum has at least 33 bits there), a sigmoid layer calls Sigmoid.DerivativeQ30 directly,
+        // and LeastRoom's search for the layer's shift runs in the same pass (its rule, with its
+        // bound 14 + units - shift kept as `roomLimit - excessBits`; the shift only falls, so
+        // taking it neuron by neuron gives LeastRoom's result). StoreDeltas then stores.
         private void FinishPropagation(int l)
         {
             int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
@@ -103,15 +134,18 @@ namespace NanoBackprop
             int[] units = exactDeltaUnits;
             Activation activation = hiddenActivation;
             bool sigmoid = activation == Activation.Sigmoid;
+            int room = 30 - Q16.FractionalBits + upperUnits; // LeastRoom's 14 + units, before the cut
             int shift = MaxDeltaShift;
+            int roomLimit = room - shift;
             for (int i = 0; i < fanIn; i++)
             {
                 long sum = values[i];
+                long magnitude = sum >= 0 ? sum : -sum;
                 int excessBits = 0;
                 if (sum >= 1L << 32 || sum < -(1L << 32))
                 {
                     // excessBits = IntegerMath.BitLength(|sum|) - 32 = the bit length of |sum| >> 32 (1 to 31).
-                    uint high = (uint)((sum >= 0 ? sum : -sum) >> 32);
+                    uint high = (uint)(magnitude >> 32);
                     excessBits = 1;
                     if (high >> 16 != 0)
                     {
@@ -142,28 +176,52 @@ namespace NanoBackprop
                         excessBits++;
                     }
 
-                    sum = (sum + (1L << (excessBits - 1)) + (sum >> 63)) >> excessBits; // = Q16.RoundShift(sum, excessBits)
+                    magnitude = (magnitude + (1L << (excessBits - 1))) >> excessBits; // = |Q16.RoundShift(sum, excessBits)|
                 }
 
-                int derivative = sigmoid ? Sigmoid.DerivativeQ30(lowerPreActivations[i]) : Activations.Derivative(activation, lowerPreActivations[i]);
-                long value = sum * derivative;
-                int valueUnits = upperUnits - excessBits;
-                values[i] = value;
-                units[i] = valueUnits;
+                // |δ|, exact: at most 2^32·2^30.
+                long product = magnitude * (sigmoid ? Sigmoid.DerivativeQ30(lowerPreActivations[i]) : Activations.Derivative(activation, lowerPreActivations[i]));
+                values[i] = sum >= 0 ? product : -product;
+                units[i] = upperUnits - excessBits;
 
-                // LeastRoom's step for this delta (valueUnits ≥ 31 here, so allowedBits > 0).
-                if (value != 0 && shift > 0)
+                // LeastRoom's step: allowedBits = 14 + units - shift is at least 15 here (units ≥ 31).
+                int allowedBits = roomLimit - excessBits;
+                if (allowedBits < 63 && product >> allowedBits != 0)
                 {
-                    ulong magnitude = (ulong)(value >= 0 ? value : -value);
-                    int allowedBits = 30 - Q16.FractionalBits + valueUnits - shift;
-                    if (allowedBits < 64 && magnitude >> allowedBits != 0)
-                    {
-                        shift = 30 - Q16.FractionalBits + valueUnits - IntegerMath.BitLength(magnitude);
-                    }
+                    shift = room - excessBits - IntegerMath.BitLength((ulong)product);
+                    roomLimit = room - shift;
                 }
             }
 
             StoreDeltas(l - 1, fanIn, shift);
+        }
+
+        // The definition of FinishPropagation (LearnByDefinition uses it, through
+        // PropagateDeltasByDefinition): the cut by IntegerMath.BitLength and Q16.RoundShift, the
+        // derivative through Activations.Derivative, then LeastRoom and StoreDeltas.
+        private void FinishPropagationByDefinition(int l)
+        {
+            int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
+            int[] lowerPreActivations = preActivations[l - 1];
+            int fanIn = lowerPreActivations.Length;
+            long[] values = exactDeltas;
+            int[] units = exactDeltaUnits;
+            Activation activation = hiddenActivation;
+            for (int i = 0; i < fanIn; i++)
+            {
+                long sum = values[i];
+                int excessBits = 0;
+                if (sum >= 1L << 32 || sum < -(1L << 32))
+                {
+                    excessBits = IntegerMath.BitLength((ulong)(sum >= 0 ? sum : -sum)) - 32;
+                    sum = (sum + (1L << (excessBits - 1)) + (sum >> 63)) >> excessBits; // = Q16.RoundShift(sum, excessBits), inline: once per neuron, no call
+                }
+
+                values[i] = sum * Activations.Derivative(activation, lowerPreActivations[i]);
+                units[i] = upperUnits - excessBits;
+            }
+
+            StoreDeltas(l - 1, fanIn, LeastRoom(fanIn));
         }
 
         // Stores a layer's exact deltas (exactDeltas[i]·2^-exactDeltaUnits[i]) with one shared

@@ -54,8 +54,8 @@ namespace NanoBackprop
             // Interpolate(|x|) written out (Forward calls this once per neuron and the interpreter
             // pays a frame per call), then Q16.RoundShift by InterpolationShift with constant
             // shifts; the interpolated value is ≥ 0, so no sign correction is needed.
-            int magnitude = x >= 0 ? x : -x; // x = int.MinValue is caught below before it is used
-            if (magnitude >= SaturationInput || x <= -SaturationInput)
+            int magnitude = x >= 0 ? x : -x; // -int.MinValue stays int.MinValue, 2^31 as a uint
+            if ((uint)magnitude >= SaturationInput)
             {
                 return x >= 0 ? Q16.One : 0;
             }
@@ -77,15 +77,10 @@ namespace NanoBackprop
         /// </summary>
         public static int DerivativeQ30(int x)
         {
-            if (x >= 2 * SaturationInput || x <= -2 * SaturationInput)
+            int magnitude = x >= 0 ? x : -x; // -int.MinValue stays int.MinValue, 2^31 as a uint
+            if ((uint)magnitude >= SaturationInput)
             {
-                return 0;
-            }
-
-            int magnitude = x >= 0 ? x : -x;
-            if (magnitude >= SaturationInput)
-            {
-                return ExpNegativeQ30(magnitude);
+                return (uint)magnitude >= 2 * SaturationInput ? 0 : ExpNegativeQ30(magnitude);
             }
 
             // Both roundings are Q16.RoundShift's, written out with constant shifts: this runs once
