@@ -22,7 +22,7 @@ namespace NanoBackprop
         // arrays live in locals, the bias joins the exact sum at 32 fractional bits so that the
         // neuron rounds once, and the rounding and saturation are written out (no call per neuron):
         // z = Q16.Saturate(Q16.RoundShift(sum, 16)), to nearest with ties away from zero; so is a
-        // sigmoid layer's σ(z) (Sigmoid.Evaluate's rule; ForwardTests checks every z within ±13).
+        // sigmoid layer's σ(z) (Sigmoid.Evaluate's rule; a differential test checks every z within ±13).
         private void ForwardUnchecked(int[] input)
         {
             int[][] allActivations = activations;
