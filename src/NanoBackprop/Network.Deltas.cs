@@ -9,6 +9,20 @@ namespace NanoBackprop
         // units of 2^-46 (Q16.16 error × Q2.30 derivative), at most 2^61.
         private void ComputeOutputDeltas(int[] target, Loss sampleLoss)
         {
+            if (sampleLoss == Loss.BinaryCrossEntropy)
+            {
+                StoreCrossEntropyDeltas(deltas.Length - 1, activations[activations.Length - 1], target);
+                return;
+            }
+
+            ComputeOutputDeltasByDefinition(target, sampleLoss);
+        }
+
+        // The definition of the output deltas, for every loss: the exact products, LeastRoom's
+        // shift, StoreDeltas' rounding. LearnByDefinition uses it; ComputeOutputDeltas runs it for
+        // squared error and StoreCrossEntropyDeltas, its fast path, for cross-entropy.
+        private void ComputeOutputDeltasByDefinition(int[] target, Loss sampleLoss)
+        {
             int last = deltas.Length - 1;
             int[] outputs = activations[activations.Length - 1];
             int[] outputPreActivations = preActivations[last];
@@ -22,6 +36,33 @@ namespace NanoBackprop
             }
 
             StoreDeltas(last, outputs.Length, LeastRoom(outputs.Length));
+        }
+
+        // Fast path of ComputeOutputDeltasByDefinition's cross-entropy case (the same bits): every
+        // exact δ is (y - t)·2^30 in units of 2^-46, where y and t are in [0, 1] (a sigmoid output,
+        // a checked target), so |y - t| ≤ 2^16 needs no saturation. For these LeastRoom's rule gives
+        // shift = 30 - BitLength(max |y - t|) (30 when every error is 0: the largest delta has
+        // BitLength(|y - t|) + 30 bits in units of 2^-46, room 30 - 16 + 46 - that), and StoreDeltas'
+        // rounding of (y - t)·2^30 by 30 - shift bits is exact: δ = (y - t)·2^shift, below 2^30.
+        private void StoreCrossEntropyDeltas(int last, int[] outputs, int[] target)
+        {
+            int[] layerDeltas = deltas[last];
+            int count = outputs.Length;
+            int largest = 0;
+            for (int j = 0; j < count; j++)
+            {
+                int error = outputs[j] - target[j];
+                layerDeltas[j] = error;
+                largest |= error >= 0 ? error : -error;
+            }
+
+            int shift = MaxDeltaShift - IntegerMath.BitLength((ulong)largest);
+            for (int j = 0; j < count; j++)
+            {
+                layerDeltas[j] <<= shift;
+            }
+
+            deltaShifts[last] = shift;
         }
 
         // δ of layer l's inputs (hidden layer l) from layer l's deltas and weights:
@@ -51,11 +92,114 @@ namespace NanoBackprop
             FinishPropagation(l);
         }
 
+        // PropagateDeltas with the definition of the normalisation (LearnByDefinition).
+        private void PropagateDeltasByDefinition(int l)
+        {
+            int[] layerWeights = weights[l];
+            int[] upperDeltas = deltas[l];
+            int upperCount = upperDeltas.Length;
+            int fanIn = layerWeights.Length / upperCount;
+            for (int i = 0; i < fanIn; i++)
+            {
+                long sum = 0;
+                for (int j = 0; j < upperCount; j++)
+                {
+                    sum += (long)layerWeights[j * fanIn + i] * upperDeltas[j];
+                }
+
+                exactDeltas[i] = sum;
+            }
+
+            FinishPropagationByDefinition(l);
+        }
+
         // exactDeltas[i] holds Σ_j w_ji δ_j for layer l's inputs, exact (at most 511·2^23·2^31 <
         // 2^63) in units of 2^-(32 + shift). Each sum is cut to 32 significant bits (a relative
         // error below 2^-31) so that its product with the Q2.30 derivative is exact in 64 bits,
         // and the layer's deltas are normalised.
+        //
+        // One pass per neuron, written for the interpreter, on magnitudes (rounding half away from
+        // zero is symmetric, |RoundShift(s, e)| = RoundShift(|s|, e), and f' ≥ 0, so the sign is put
+        // back once): the cut's bit length is a binary search on the upper 32 bits written out (the
+        // sum has at least 33 bits there), a sigmoid layer calls Sigmoid.DerivativeQ30 directly,
+        // and LeastRoom's search for the layer's shift runs in the same pass (its rule, with its
+        // bound 14 + units - shift kept as `roomLimit - excessBits`; the shift only falls, so
+        // taking it neuron by neuron gives LeastRoom's result). StoreDeltas then stores.
         private void FinishPropagation(int l)
+        {
+            int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
+            int[] lowerPreActivations = preActivations[l - 1];
+            int fanIn = lowerPreActivations.Length;
+            long[] values = exactDeltas;
+            int[] units = exactDeltaUnits;
+            Activation activation = hiddenActivation;
+            bool sigmoid = activation == Activation.Sigmoid;
+            int room = 30 - Q16.FractionalBits + upperUnits; // LeastRoom's 14 + units, before the cut
+            int shift = MaxDeltaShift;
+            int roomLimit = room - shift;
+            for (int i = 0; i < fanIn; i++)
+            {
+                long sum = values[i];
+                long magnitude = sum >= 0 ? sum : -sum;
+                int excessBits = 0;
+                if (sum >= 1L << 32 || sum < -(1L << 32))
+                {
+                    // excessBits = IntegerMath.BitLength(|sum|) - 32 = the bit length of |sum| >> 32 (1 to 31).
+                    uint high = (uint)(magnitude >> 32);
+                    excessBits = 1;
+                    if (high >> 16 != 0)
+                    {
+                        high >>= 16;
+                        excessBits += 16;
+                    }
+
+                    if (high >> 8 != 0)
+                    {
+                        high >>= 8;
+                        excessBits += 8;
+                    }
+
+                    if (high >> 4 != 0)
+                    {
+                        high >>= 4;
+                        excessBits += 4;
+                    }
+
+                    if (high >> 2 != 0)
+                    {
+                        high >>= 2;
+                        excessBits += 2;
+                    }
+
+                    if (high >> 1 != 0)
+                    {
+                        excessBits++;
+                    }
+
+                    magnitude = (magnitude + (1L << (excessBits - 1))) >> excessBits; // = |Q16.RoundShift(sum, excessBits)|
+                }
+
+                // |δ|, exact: at most 2^32·2^30.
+                long product = magnitude * (sigmoid ? Sigmoid.DerivativeQ30(lowerPreActivations[i]) : Activations.Derivative(activation, lowerPreActivations[i]));
+                values[i] = sum >= 0 ? product : -product;
+                units[i] = upperUnits - excessBits;
+
+                // LeastRoom's step: allowedBits = 14 + units - shift is at least 15 here (units ≥ 31).
+                int allowedBits = roomLimit - excessBits;
+                if (allowedBits < 63 && product >> allowedBits != 0)
+                {
+                    shift = room - excessBits - IntegerMath.BitLength((ulong)product);
+                    roomLimit = room - shift;
+                }
+            }
+
+            StoreDeltas(l - 1, fanIn, shift);
+        }
+
+        // The definition of FinishPropagation (LearnByDefinition uses it, through
+        // PropagateDeltasByDefinition): the cut by IntegerMath.BitLength and Q16.RoundShift, the
+        // derivative through Activations.Derivative, then LeastRoom and StoreDeltas.
+        private void FinishPropagationByDefinition(int l)
         {
             int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
             int[] lowerPreActivations = preActivations[l - 1];

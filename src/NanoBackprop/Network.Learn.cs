@@ -65,15 +65,24 @@ namespace NanoBackprop
 
         /// <summary>
         /// <see cref="Learn"/> by the definition of its update rule (ReferenceUpdateLayer, written
-        /// with the Q16 helpers only), whatever the rule: the specification the fast paths are
-        /// tested against, step by step, by the differential tests.
+        /// with the Q16 helpers only), whatever the rule, and of the deltas
+        /// (ComputeOutputDeltasByDefinition, PropagateDeltasByDefinition): the specification the
+        /// fast paths are tested against, step by step, by the differential tests.
         /// </summary>
         internal int LearnByDefinition(int[] input, int[] target)
         {
-            int halfSquaredError = BeginLearn(input, target);
+            CheckVector(input, layerSizes[0], "input", "Learn");
+            CheckTarget(target, loss, "Learn");
+            ForwardUnchecked(input);
+            int halfSquaredError = HalfSquaredError(activations[activations.Length - 1], target);
+            ComputeOutputDeltasByDefinition(target, loss);
             for (int l = weights.Length - 1; l >= 0; l--)
             {
-                PropagateBelow(l);
+                if (l > 0)
+                {
+                    PropagateDeltasByDefinition(l);
+                }
+
                 ReferenceUpdateLayer(l);
             }
 

@@ -44,6 +44,7 @@ namespace NanoBackprop
             long half = 1L << (ScaledDeltaFractionalBits - 1);
             long offset = MaxWeight;
             ulong range = 2 * (ulong)MaxWeight;
+            long rate = learningRate;
             int saturations = 0;
             int row = 0;
             for (int j = 0; j < layerDeltas.Length; j++, row += fanIn)
@@ -54,7 +55,7 @@ namespace NanoBackprop
                     continue;
                 }
 
-                long rateDeltaExact = (long)learningRate * delta; // units 2^-(32 + shift)
+                long rateDeltaExact = rate * delta; // units 2^-(32 + shift)
                 long sign = rateDeltaExact >> 63;
                 long rateDeltaQ24 = (rateDeltaExact + factorHalf + sign) >> factorShift; // = Q16.RoundShift(rateDeltaExact, factorShift)
                 if ((ulong)(rateDeltaQ24 - int.MinValue) > uint.MaxValue) // = Q16.Saturate(rateDeltaQ24), i.e. ScaledRateDelta

@@ -51,22 +51,20 @@ namespace NanoBackprop
         /// <summary>Evaluates σ(x) for a Q16.16 x; the result is Q16.16 in [0, 1].</summary>
         public static int Evaluate(int x)
         {
-            if (x >= 0)
+            // Interpolate(|x|) written out (Forward calls this once per neuron and the interpreter
+            // pays a frame per call), then Q16.RoundShift by InterpolationShift with constant
+            // shifts; the interpolated value is ≥ 0, so no sign correction is needed.
+            int magnitude = x >= 0 ? x : -x; // -int.MinValue stays int.MinValue, 2^31 as a uint
+            if ((uint)magnitude >= SaturationInput)
             {
-                if (x >= SaturationInput)
-                {
-                    return Q16.One;
-                }
-
-                return (int)((Interpolate(x) + (1L << (InterpolationShift - 1))) >> InterpolationShift); // = Q16.RoundShift(Interpolate(x), InterpolationShift), the operand ≥ 0
+                return x >= 0 ? Q16.One : 0;
             }
 
-            if (x <= -SaturationInput)
-            {
-                return 0;
-            }
-
-            return Q16.One - (int)((Interpolate(-x) + (1L << (InterpolationShift - 1))) >> InterpolationShift); // = Q16.RoundShift(Interpolate(-x), InterpolationShift), the operand ≥ 0
+            int[] table = Table;
+            int index = magnitude >> StepShift;
+            int low = table[index];
+            int rounded = (int)((((long)low << StepShift) + (table[index + 1] - low) * (magnitude & ((1 << StepShift) - 1)) + (1L << (InterpolationShift - 1))) >> InterpolationShift); // = Q16.RoundShift(Interpolate(|x|), InterpolationShift)
+            return x >= 0 ? rounded : Q16.One - rounded;
         }
 
         /// <summary>
@@ -79,21 +77,20 @@ namespace NanoBackprop
         /// </summary>
         public static int DerivativeQ30(int x)
         {
-            if (x >= 2 * SaturationInput || x <= -2 * SaturationInput)
+            int magnitude = x >= 0 ? x : -x; // -int.MinValue stays int.MinValue, 2^31 as a uint
+            if ((uint)magnitude >= SaturationInput)
             {
-                return 0;
-            }
-
-            int magnitude = x >= 0 ? x : -x;
-            if (magnitude >= SaturationInput)
-            {
-                return ExpNegativeQ30(magnitude);
+                return (uint)magnitude >= 2 * SaturationInput ? 0 : ExpNegativeQ30(magnitude);
             }
 
             // Both roundings are Q16.RoundShift's, written out with constant shifts: this runs once
             // per neuron in every Learn, and the interpreter pays a frame per call. The values are
-            // non-negative, so no sign correction is needed.
-            long sigmoid = (Interpolate(magnitude) + (1L << (InterpolationBits - DerivativeBits - 1))) >> (InterpolationBits - DerivativeBits); // = Q16.RoundShift(..., InterpolationBits - DerivativeBits), the operand ≥ 0
+            // non-negative, so no sign correction is needed. Interpolate(magnitude) is written out
+            // for the same reason.
+            int[] table = Table;
+            int index = magnitude >> StepShift;
+            int low = table[index];
+            long sigmoid = (((long)low << StepShift) + (table[index + 1] - low) * (magnitude & ((1 << StepShift) - 1)) + (1L << (InterpolationBits - DerivativeBits - 1))) >> (InterpolationBits - DerivativeBits); // = Q16.RoundShift(Interpolate(magnitude), InterpolationBits - DerivativeBits), the operand ≥ 0
             return (int)((sigmoid * ((1L << DerivativeBits) - sigmoid) + (1L << (DerivativeBits - 1))) >> DerivativeBits); // = Q16.RoundShift(σ(1 - σ), DerivativeBits), the operand ≥ 0
         }
 

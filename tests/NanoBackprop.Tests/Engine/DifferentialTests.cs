@@ -117,6 +117,43 @@ public sealed class DifferentialTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
+    public void ForwardsSigmoidEqualsSigmoidEvaluateAtEveryPreActivationWithin13()
+    {
+        // Forward writes σ out (Network.Forward.cs); Sigmoid.Evaluate is its definition, tested
+        // exhaustively in ActivationTests. A 1-1 network with weight 1.0 and bias 0 has z = x
+        // exactly, so every z in [-13, 13] (Q16.16, the whole table and both saturations) and the
+        // extremes pass through Forward's copy once.
+        var network = new Network(new[] { 1, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 1, NetworkOptions.None);
+        network.SetWeight(0, 0, 0, Q16.One);
+        network.SetBias(0, 0, 0);
+        int[] input = new int[1];
+        int compared = 0;
+        void Compare(int z)
+        {
+            input[0] = z;
+            int actual = network.Forward(input)[0];
+            if (actual != Sigmoid.Evaluate(z))
+            {
+                Assert.Fail($"Forward's σ at z = {z}: {actual}, Sigmoid.Evaluate {Sigmoid.Evaluate(z)}");
+            }
+
+            compared++;
+        }
+
+        for (int z = -13 * Q16.One; z <= 13 * Q16.One; z++)
+        {
+            Compare(z);
+        }
+
+        foreach (int z in new[] { int.MinValue, int.MinValue + 1, -24 * Q16.One, 24 * Q16.One, int.MaxValue - 1, int.MaxValue })
+        {
+            Compare(z);
+        }
+
+        Assert.AreEqual(26 * Q16.One + 1 + 6, compared);
+    }
+
+    [TestMethod]
     public void TheComparisonNamesTheStepAndTheParameterThatDiffer()
     {
         // The check must be able to fail: one weight nudged by 1 LSB in one of two equal networks.
