@@ -277,13 +277,48 @@ public sealed class ParityTests
         Assert.IsGreaterThan(1000, sorted.Length);
     }
 
+    // |δ| for each weight layer's outputs: the reference's |∂L/∂z| at the output layer, then
+    // |δ_l| = slope_l · |W_l+1|ᵀ |δ_l+1| with the activation's largest slope (1, or ¼ for sigmoid).
+    private static double[][] AbsoluteDeltas(Run run)
+    {
+        ParityCase c = run.Case;
+        int last = c.Sizes.Length - 2;
+        var deltas = new double[last + 1][];
+        deltas[last] = run.Reference.PreActivationGradients[last].Select(Math.Abs).ToArray();
+        for (int l = last - 1; l >= 0; l--)
+        {
+            deltas[l] = new double[c.Sizes[l + 1]];
+            double slope = c.Hidden == Activation.Sigmoid ? 0.25 : 1;
+            for (int j = 0; j < c.Sizes[l + 1]; j++)
+            {
+                double sum = 0;
+                for (int k = 0; k < c.Sizes[l + 2]; k++)
+                {
+                    sum += Math.Abs(Q16.ToDouble(run.Network.GetWeight(l + 1, k, j))) * deltas[l + 1][k];
+                }
+
+                deltas[l][j] = slope * sum;
+            }
+        }
+
+        return deltas;
+    }
+
     /// <summary>
     /// For each weight layer's gradient vector g (weights and biases, n elements):
-    /// ‖g_fix - g_ref‖ ≤ 1e-2·‖g_ref‖ + √n·2^-16·(1 + max|a_in|)·(1 + max|∂L/∂y|).
+    /// ‖g_fix - g_ref‖ ≤ 1e-2·‖|g|‖ + √n·2^-16·(1 + max|a_in|)·(1 + max|∂L/∂y|), where |g| is the
+    /// gradient computed with absolute values (|δ_out| propagated back through |W| and the
+    /// activations' largest slope, times |a_in|): the usual form of a backward error bound
+    /// (Higham, "Accuracy and Stability of Numerical Algorithms", §3.1: a dot product's error is
+    /// relative to Σ|x_i||y_i|, not to |Σ x_i y_i|). It equals ‖g_ref‖ where nothing cancels; in a deep
+    /// network whose layer-0 gradient is a small difference of large terms the rounding of each term
+    /// is what counts (CsCheck seed 5_QBYPnRKnK1: a 17-28-22-24-28 linear/tanh net, layer-0 error
+    /// 4.9e-3 against ‖g_ref‖ = 0.11).
     /// </summary>
     private static void CheckGradients(Run run, Statistics? stats)
     {
         ParityCase c = run.Case;
+        double[][] absoluteDeltas = AbsoluteDeltas(run);
         for (int l = 0; l < c.Sizes.Length - 1; l++)
         {
             int fanIn = c.Sizes[l];
@@ -303,9 +338,16 @@ public sealed class ParityTests
 
             double differenceNorm = Math.Sqrt(fix.Zip(reference, (a, b) => (a - b) * (a - b)).Sum());
             double referenceNorm = Math.Sqrt(reference.Sum(b => b * b));
+            double absoluteNorm = 0;
+            foreach (double delta in absoluteDeltas[l])
+            {
+                absoluteNorm += delta * delta * (1 + run.Reference.Activations[l].Sum(a => a * a));
+            }
+
+            absoluteNorm = Math.Sqrt(absoluteNorm);
             double maxInput = run.Reference.Activations[l].Max(Math.Abs);
             double maxOutputGradient = run.Reference.ActivationGradients[l + 1].Max(Math.Abs);
-            double bound = 1e-2 * referenceNorm + Math.Sqrt(fix.Count) * Lsb * (1 + maxInput) * (1 + maxOutputGradient);
+            double bound = 1e-2 * Math.Max(referenceNorm, absoluteNorm) + Math.Sqrt(fix.Count) * Lsb * (1 + maxInput) * (1 + maxOutputGradient);
             Assert.IsLessThanOrEqualTo(bound, differenceNorm, $"weight layer {l}: ‖g_fix - g_ref‖ = {differenceNorm:E3}, ‖g_ref‖ = {referenceNorm:E3}; {c}");
             if (stats == null)
             {
