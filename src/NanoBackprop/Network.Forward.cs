@@ -20,6 +20,12 @@ namespace NanoBackprop
 
         private void ForwardUnchecked(int[] input)
         {
+            if (narrowWeights != null)
+            {
+                ForwardNarrow(input);
+                return;
+            }
+
             Array.Copy(input, activations[0], input.Length);
             int lastLayer = weights.Length - 1;
             for (int l = 0; l <= lastLayer; l++)

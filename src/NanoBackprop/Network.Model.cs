@@ -1,3 +1,5 @@
+using System;
+
 namespace NanoBackprop
 {
     // The network's part of the model blob (see ModelBlob) and of the RAM report (see
@@ -26,6 +28,11 @@ namespace NanoBackprop
         // and velocities where the network has them.
         internal void TransferState(ref ModelCursor cursor)
         {
+            if (narrowWeights != null)
+            {
+                throw new InvalidOperationException("Model: 16-bit weights need model blob version 3.");
+            }
+
             int storedRate = cursor.Int32(learningRate, 0, int.MaxValue, "learning rate");
             int storedMomentum = cursor.Int32(momentum, 0, Q16.One - 1, "momentum");
             if (storedMomentum != 0 && weightVelocities == null)
@@ -59,7 +66,7 @@ namespace NanoBackprop
         }
 
         // Every layer's weights (each within ±weightBound), then every layer's biases; nothing
-        // for a set the network does not have.
+        // for a set the network does not have, nor for a frozen layer's (null) velocities.
         private static void TransferParameterSet(ref ModelCursor cursor, int[][] weightSet, int[][] biasSet, int weightBound)
         {
             if (weightSet == null)
@@ -69,14 +76,20 @@ namespace NanoBackprop
 
             for (int l = 0; l < weightSet.Length; l++)
             {
-                cursor.Ints(weightSet[l], weightBound);
+                if (weightSet[l] != null)
+                {
+                    cursor.Ints(weightSet[l], weightBound);
+                }
             }
 
             if (biasSet != null)
             {
                 for (int l = 0; l < biasSet.Length; l++)
                 {
-                    cursor.Ints(biasSet[l], int.MaxValue);
+                    if (biasSet[l] != null)
+                    {
+                        cursor.Ints(biasSet[l], int.MaxValue);
+                    }
                 }
             }
         }
@@ -92,14 +105,14 @@ namespace NanoBackprop
             }
 
             const long Bound = 1L << 62;
-            for (int l = 0; l < weightGradients.Length; l++)
+            for (int l = frozenLayers; l < weightGradients.Length; l++)
             {
                 cursor.Longs(weightGradients[l], Bound, "gradient sum");
             }
 
             if (biasGradients != null)
             {
-                for (int l = 0; l < biasGradients.Length; l++)
+                for (int l = frozenLayers; l < biasGradients.Length; l++)
                 {
                     cursor.Longs(biasGradients[l], Bound, "gradient sum");
                 }
@@ -109,7 +122,9 @@ namespace NanoBackprop
         // Heap bytes of the weights and biases (MemoryFootprint.ParameterBytes).
         internal int ParameterHeapBytes()
         {
-            return MemoryFootprint.JaggedBytes(weights) + MemoryFootprint.JaggedBytes(biases);
+            return MemoryFootprint.JaggedBytes(weights) + MemoryFootprint.JaggedBytes(narrowWeights)
+                + (weightExponents != null ? MemoryFootprint.ArrayBytes(weightExponents.Length, 4) : 0)
+                + MemoryFootprint.JaggedBytes(biases);
         }
 
         // Heap bytes of the per-neuron buffers (MemoryFootprint.NeuronBufferBytes).

@@ -100,7 +100,7 @@ namespace NanoBackprop
             scaledInput = new int[network.InputCount];
             scaledTarget = new int[network.OutputCount];
             rawPrediction = task == LearnerTask.Regression ? new int[network.OutputCount] : null;
-            snapshot = options.DivergenceGuard ? new int[network.ParameterCount] : null;
+            snapshot = options.DivergenceGuard ? new int[network.SnapshotLength] : null;
             longRunLoss = 0;
             network.LearningRate = baseLearningRate;
         }
@@ -432,7 +432,7 @@ namespace NanoBackprop
             bool saturatedSinceCheck = network.WeightSaturations != saturationsAtCheck;
             if (hasSnapshot && saturatedSinceCheck && running > 4 * longRun + HealthyMargin)
             {
-                network.CopyParametersFrom(snapshot);
+                network.RestoreSnapshot(snapshot);
                 runningLoss = longRun << RunningLossShift;
                 recoveryShift = recoveryShift < MaxRecoveryShift ? recoveryShift + 1 : MaxRecoveryShift;
                 if (rollbacks < int.MaxValue)
@@ -446,7 +446,7 @@ namespace NanoBackprop
 
             if (samples % snapshotInterval == 0 && !saturatedSinceCheck && running <= 2 * longRun + HealthyMargin)
             {
-                network.CopyParametersTo(snapshot);
+                network.SaveSnapshot(snapshot);
                 hasSnapshot = true;
                 recoveryShift = recoveryShift > 0 ? recoveryShift - 1 : 0;
                 state = LearnerState.Learning;
@@ -506,7 +506,7 @@ namespace NanoBackprop
 
             if (snapshot != null)
             {
-                cursor.Ints(snapshot, Network.MaxWeight);
+                cursor.Ints(snapshot, network.HasNarrowWeights ? int.MaxValue : Network.MaxWeight);
             }
 
             scaler.TransferState(ref cursor);

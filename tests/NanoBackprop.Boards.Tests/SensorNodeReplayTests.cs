@@ -74,7 +74,7 @@ namespace NanoBackprop.Boards.Tests
 
             // Reporting: a boot line pair, then one status line per 1,000 samples.
             Assert.AreEqual("boot: no saved model; new 5-8-1 network", lines.Lines[0]);
-            StringAssert.StartsWith(lines.Lines[1], "boot: network 4488 B of heap, model slot ");
+            StringAssert.StartsWith(lines.Lines[1], "boot: network 4536 B of heap, model slot ");
             var status = lines.Lines.Skip(2).ToList();
             Assert.HasCount(8, status);
             Assert.AreEqual(8, node.Reports);
