@@ -21,18 +21,28 @@ namespace NanoBackprop
             cursor.ExpectByte((int)hiddenActivation, "hidden activation");
             cursor.ExpectByte((int)outputActivation, "output activation");
             cursor.ExpectByte((int)loss, "loss");
-            cursor.ExpectByte((int)options, "network options");
+            // Version 3: the options byte's high 4 bits hold the frozen layer count (at most 14),
+            // its low 4 bits the NetworkOptions flags (NarrowWeights = 8 is new in version 3).
+            // Earlier versions have 0 there and no NarrowWeights, which a 16-bit or frozen network
+            // therefore never matches.
+            cursor.ExpectByte(OptionsByte(options, frozenLayers), "network options");
+            if (cursor.Version < 3 && (narrowWeights != null || frozenLayers != 0))
+            {
+                throw new InvalidModelException("Model: format version " + cursor.Version + " has no 16-bit weights or frozen layers.");
+            }
+        }
+
+        // The header's network options byte (version 3): flags in the low 4 bits, the frozen
+        // layer count in the high 4.
+        internal static int OptionsByte(NetworkOptions networkOptions, int frozenLayerCount)
+        {
+            return (int)networkOptions | (frozenLayerCount << 4);
         }
 
         // State: rate, momentum, rounding, PRNG and counters, then weights and biases, gradients
         // and velocities where the network has them.
         internal void TransferState(ref ModelCursor cursor)
         {
-            if (narrowWeights != null)
-            {
-                throw new InvalidOperationException("Model: 16-bit weights need model blob version 3.");
-            }
-
             int storedRate = cursor.Int32(learningRate, 0, int.MaxValue, "learning rate");
             int storedMomentum = cursor.Int32(momentum, 0, Q16.One - 1, "momentum");
             if (storedMomentum != 0 && weightVelocities == null)
@@ -60,9 +70,42 @@ namespace NanoBackprop
                 forwardValid = false;
             }
 
-            TransferParameterSet(ref cursor, weights, biases, MaxWeight);
+            if (narrowWeights != null)
+            {
+                // Version 3 only (TransferStructure refused any other): each layer's exponent (u8)
+                // and its 16-bit weights (i16 each); then the biases as for 32-bit weights.
+                TransferNarrowWeights(ref cursor);
+                TransferBiasSet(ref cursor, biases);
+            }
+            else
+            {
+                TransferParameterSet(ref cursor, weights, biases, MaxWeight);
+            }
+
             TransferGradientSet(ref cursor);
             TransferParameterSet(ref cursor, weightVelocities, biasVelocities, int.MaxValue);
+        }
+
+        // 16-bit weights: the scale changes (i32), then per layer its exponent (u8, 0 to
+        // MaxWeightExponent) and its weights (i16 each, within ±MaxNarrowWeight).
+        private void TransferNarrowWeights(ref ModelCursor cursor)
+        {
+            int storedScaleChanges = cursor.Int32(weightScaleChanges, 0, int.MaxValue, "weight scale changes");
+            if (cursor.Copying)
+            {
+                weightScaleChanges = storedScaleChanges;
+            }
+
+            for (int l = 0; l < narrowWeights.Length; l++)
+            {
+                int exponent = cursor.Byte(weightExponents[l], 0, MaxWeightExponent, "weight exponent");
+                if (cursor.Copying)
+                {
+                    weightExponents[l] = exponent;
+                }
+
+                cursor.Shorts(narrowWeights[l], MaxNarrowWeight, "16-bit weight");
+            }
         }
 
         // Every layer's weights (each within ±weightBound), then every layer's biases; nothing
@@ -82,6 +125,12 @@ namespace NanoBackprop
                 }
             }
 
+            TransferBiasSet(ref cursor, biasSet);
+        }
+
+        // Every layer's biases (or bias velocities), any value; nothing without them.
+        private static void TransferBiasSet(ref ModelCursor cursor, int[][] biasSet)
+        {
             if (biasSet != null)
             {
                 for (int l = 0; l < biasSet.Length; l++)
