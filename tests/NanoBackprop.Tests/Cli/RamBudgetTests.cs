@@ -63,6 +63,23 @@ public sealed class RamBudgetTests
     }
 
     [TestMethod]
+    public void SixteenBitWeightsHalveTheWeightsAndThe64_64_10BoardAppFits50KB()
+    {
+        var byName = RamBudget.Compute().ToDictionary(r => r.Name);
+        // Lean 64-64-10: int[4096] 16,404 B and int[640] 2,580 B become short[4096] 8,220 B and
+        // short[640] 1,308 B, plus the exponents' int[2] 36 B: 9,420 B less.
+        Assert.AreEqual(9420, byName["64-64-10"].Bytes[0] - byName["64-64-10, 16-bit"].Bytes[0]);
+        CollectionAssert.AreEqual(new[] { 15768, 54456, 35184, 26628, 84732 }, byName["64-64-10, 16-bit"].Bytes);
+        Assert.AreEqual(50964, byName["64-64-10, 16-bit"].BoardAppBytes);
+        Assert.IsLessThanOrEqualTo(RamBudget.ConservativeFreeHeapBytes, byName["64-64-10, 16-bit"].BoardAppBytes);
+        // Widest 64-H-10 within 50 KB, found by the command's search (monotone in H).
+        Assert.AreEqual(144, RamBudget.LargestHidden(NetworkOptions.None, false, RamBudget.ConservativeFreeHeapBytes));
+        Assert.AreEqual(265, RamBudget.LargestHidden(NetworkOptions.NarrowWeights, false, RamBudget.ConservativeFreeHeapBytes));
+        Assert.AreEqual(33, RamBudget.LargestHidden(NetworkOptions.None, true, RamBudget.ConservativeFreeHeapBytes));
+        Assert.AreEqual(64, RamBudget.LargestHidden(NetworkOptions.NarrowWeights, true, RamBudget.ConservativeFreeHeapBytes));
+    }
+
+    [TestMethod]
     public void TheCommandPrintsEveryRowAndTheMarks()
     {
         using var text = new StringWriter();
