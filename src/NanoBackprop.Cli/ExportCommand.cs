@@ -20,7 +20,9 @@ public static class ExportCommand
         var features = new Option<string?>("--features") { Description = "Feature names for the generated class (default: the model's, from its .nbp.json)" };
         var units = new Option<string?>("--units") { Description = "Whole raw units per value of each feature (default: the model's, from its .nbp.json)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        var command = new Command("export", "Write a model as C# constants for a board app (nanoFramework C#) and as a raw blob") { model, csharp, ns, className, blob, features, units, json };
+        var freeze = new Option<int?>("--freeze") { Description = "Freeze the first N weight layers (transfer learning: only the layers above train on the board; they keep no gradient, velocity or snapshot buffers)" };
+        var weightBits = new Option<int?>("--weight-bits") { Description = "Store the weights in 32 (Q16.16) or 16 bits (block floating point, stochastic rounding) [default: as the model]" };
+        var command = new Command("export", "Write a model as C# constants for a board app (nanoFramework C#) and as a raw blob") { model, csharp, ns, className, blob, features, units, freeze, weightBits, json };
         command.SetAction(parse =>
         {
             string modelPath = parse.GetValue(model)!;
@@ -32,6 +34,20 @@ public static class ExportCommand
             string csharpPath = OutputFile.Check(parse.GetValue(csharp), "--csharp", modelPath, sidecar);
             string blobPath = OutputFile.Check(parse.GetValue(blob) ?? Path.ChangeExtension(csharpPath, ".nbp"), "--blob", sidecar, csharpPath);
             var file = ModelFile.Load(modelPath);
+            OnlineLearner learner = file.Learner;
+            byte[] blobBytes = file.Blob;
+            if (parse.GetValue(freeze) != null || parse.GetValue(weightBits) != null)
+            {
+                int bits = parse.GetValue(weightBits) ?? (file.Learner.Network.HasNarrowWeights ? 16 : 32);
+                if (bits != 32 && bits != 16)
+                {
+                    throw new CliError("--weight-bits must be 32 or 16; it is " + bits);
+                }
+
+                learner = FrozenTransfer.Freeze(file.Learner, parse.GetValue(freeze) ?? file.Learner.Network.FrozenLayers, bits == 16 ? NetworkOptions.NarrowWeights : NetworkOptions.None);
+                blobBytes = ModelFile.BlobOf(learner);
+            }
+
             var columns = Columns.Resolve(file, modelPath, parse.GetValue(features), null, parse.GetValue(units), null, needLabel: false);
             if (columns.UnitsPerValue.Any(u => u != Math.Floor(u)))
             {
@@ -39,23 +55,23 @@ public static class ExportCommand
             }
 
             // The blob written is the model's own bytes: when it would land on the model file, that file already holds them.
-            if (OutputFile.SamePath(blobPath, modelPath))
+            if (OutputFile.SamePath(blobPath, modelPath) && blobBytes == file.Blob)
             {
-                OutputFile.WriteAll((csharpPath, System.Text.Encoding.UTF8.GetBytes(Generate(file, columns, namespaceName, name))));
+                OutputFile.WriteAll((csharpPath, System.Text.Encoding.UTF8.GetBytes(Generate(learner, blobBytes, columns, namespaceName, name))));
             }
             else
             {
-                OutputFile.WriteAll((csharpPath, System.Text.Encoding.UTF8.GetBytes(Generate(file, columns, namespaceName, name))), (blobPath, file.Blob));
+                OutputFile.WriteAll((csharpPath, System.Text.Encoding.UTF8.GetBytes(Generate(learner, blobBytes, columns, namespaceName, name))), (blobPath, blobBytes));
             }
 
-            var result = new Result("export", csharpPath, blobPath, file.Blob.Length, namespaceName, name);
+            var result = new Result("export", csharpPath, blobPath, blobBytes.Length, namespaceName, name);
             if (parse.GetValue(json))
             {
                 output.Json(result);
             }
             else
             {
-                output.Out.WriteLine($"wrote {csharpPath} (class {namespaceName}.{name}) and {blobPath} ({file.Blob.Length} bytes)");
+                output.Out.WriteLine($"wrote {csharpPath} (class {namespaceName}.{name}) and {blobPath} ({blobBytes.Length} bytes; network RAM {learner.Network.RamBytes:N0} B, {learner.Network.FrozenLayers} frozen layers, {(learner.Network.HasNarrowWeights ? 16 : 32)}-bit weights)");
             }
 
             return 0;
@@ -64,9 +80,13 @@ public static class ExportCommand
     }
 
     /// <summary>The C# source: nanoFramework-compatible (C# 10, no generics, a byte[] initializer).</summary>
-    public static string Generate(ModelFile file, Columns columns, string namespaceName, string className)
+    public static string Generate(ModelFile file, Columns columns, string namespaceName, string className) =>
+        Generate(file.Learner, file.Blob, columns, namespaceName, className);
+
+    /// <summary>The C# source for a learner and its blob (e.g. one rebuilt with frozen layers).</summary>
+    public static string Generate(OnlineLearner learner, byte[] blob, Columns columns, string namespaceName, string className)
     {
-        var network = file.Learner.Network;
+        var network = learner.Network;
         var text = new StringBuilder();
         text.AppendLine("// Generated by `nanobackprop export`. A pretrained nanoBackprop model for a board app:");
         text.AppendLine("// build a learner with the same structure, then ModelBlob.Read(learner, Blob, 0, Blob.Length).");
@@ -84,10 +104,10 @@ public static class ExportCommand
         text.AppendLine($"        /// <summary>The model blob (ModelBlob format, version {ModelBlob.Version}).</summary>");
         text.AppendLine("        public static readonly byte[] Blob = new byte[]");
         text.AppendLine("        {");
-        for (int i = 0; i < file.Blob.Length; i += 16)
+        for (int i = 0; i < blob.Length; i += 16)
         {
             text.Append("            ");
-            text.AppendLine(string.Join(", ", file.Blob.Skip(i).Take(16).Select(b => "0x" + b.ToString("X2"))) + ",");
+            text.AppendLine(string.Join(", ", blob.Skip(i).Take(16).Select(b => "0x" + b.ToString("X2"))) + ",");
         }
 
         text.AppendLine("        };");

@@ -63,7 +63,7 @@ public static class InspectCommand
             string name = f < file.Meta.Features.Length ? file.Meta.Features[f] : "input " + f;
             return new Feature(name, learner.Scaler.GetMean(f) / units, learner.Scaler.GetStandardDeviation(f) / 256.0 / units, units);
         }).ToArray();
-        int snapshot = learner.HasDivergenceGuard ? MemoryFootprint.ArrayBytes(network.ParameterCount, 4) : 0;
+        int snapshot = learner.HasDivergenceGuard ? MemoryFootprint.ArrayBytes(network.SnapshotLength, 4) : 0;
         return new Result("inspect", Enumerable.Range(0, network.LayerCount).Select(network.GetLayerSize).ToArray(), network.HiddenActivation.ToString(),
             network.OutputActivation.ToString(), network.Loss.ToString(), $"Q16.{description.FractionalBits}, blob version {description.FormatVersion}",
             learner.Task.ToString(), network.ParameterCount, network.RamBytes, snapshot, file.Blob.Length, description.CrcValid ? "valid" : "mismatch",

@@ -24,7 +24,8 @@ public static class OccupancyCommand
         var balance = new Option<string?>("--class-balance") { Description = "on or off [default: on]" };
         var margin = new Option<double>("--confidence-margin") { Description = "Skip updates whose prediction is within this of the label, [0, 0.5]", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        var command = new Command("occupancy", "The Occupancy replay over seeds 0-9 with chosen learner settings (for tuning)") { schedule, rate, floor, decay, balance, margin, json };
+        var weightsOption = WeightFormat.CreateOption();
+        var command = new Command("occupancy", "The Occupancy replay over seeds 0-9 with chosen learner settings (for tuning)") { schedule, rate, floor, decay, balance, margin, weightsOption, json };
         command.SetAction(parse =>
         {
             var chosen = parse.GetValue(schedule);
@@ -59,7 +60,7 @@ public static class OccupancyCommand
             }
 
             var data = OccupancyData.LoadEmbedded();
-            var summary = OccupancyReport.Run(data, Make);
+            var summary = OccupancyReport.Run(data, Make, weights: WeightFormat.Parse(parse.GetValue(weightsOption)));
             if (parse.GetValue(json))
             {
                 output.Json(new Result("occupancy", chosen.ToString(), Q16.ToDouble(baseRate), Q16.ToDouble(Make().LearningRateFloor), decaySamples, classBalance,

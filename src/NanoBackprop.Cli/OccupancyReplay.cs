@@ -33,17 +33,18 @@ public static class OccupancyReplay
     public static LearnerOptions DefaultOptions() => new LearnerOptions();
 
     /// <summary>Builds the learner for a seed.</summary>
-    public static OnlineLearner CreateLearner(int seed, LearnerOptions options, bool guard = false)
+    public static OnlineLearner CreateLearner(int seed, LearnerOptions options, bool guard = false, WeightFormat? weights = null)
     {
-        var network = new Network(Topology, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, seed, NetworkOptions.None);
+        weights ??= WeightFormat.Wide;
+        var network = weights.Apply(new Network(Topology, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, seed, weights.Options));
         options.DivergenceGuard = guard;
         return new OnlineLearner(network, options);
     }
 
     /// <summary>Prequential replay of the whole file for one seed.</summary>
-    public static Result Run(OccupancyData data, int seed, LearnerOptions options)
+    public static Result Run(OccupancyData data, int seed, LearnerOptions options, WeightFormat? weights = null)
     {
-        var learner = CreateLearner(seed, options);
+        var learner = CreateLearner(seed, options, weights: weights);
         var twin = new DoubleTwin(learner, options);
         var fixedCurve = new double[data.Count];
         var doubleCurve = new double[data.Count];
@@ -78,9 +79,9 @@ public static class OccupancyReplay
     /// Learns (prequentially) on the first <paramref name="learnRows"/> rows, then freezes the
     /// network and the scaler and predicts the rest.
     /// </summary>
-    public static SplitResult RunSplit(OccupancyData data, int seed, LearnerOptions options, int learnRows)
+    public static SplitResult RunSplit(OccupancyData data, int seed, LearnerOptions options, int learnRows, WeightFormat? weights = null)
     {
-        var learner = CreateLearner(seed, options);
+        var learner = CreateLearner(seed, options, weights: weights);
         var twin = new DoubleTwin(learner, options);
         int[] target = new int[1];
         for (int row = 0; row < learnRows; row++)

@@ -26,14 +26,14 @@ public static class OccupancyReport
     }
 
     /// <summary>Runs seeds 0 to <paramref name="seeds"/> - 1 with <paramref name="makeOptions"/>.</summary>
-    public static Summary Run(OccupancyData data, Func<LearnerOptions> makeOptions, int seeds = 10)
+    public static Summary Run(OccupancyData data, Func<LearnerOptions> makeOptions, int seeds = 10, WeightFormat? weights = null)
     {
         var runs = new OccupancyReplay.Result[seeds];
         var splits = new OccupancyReplay.SplitResult[seeds];
         Parallel.For(0, seeds, seed =>
         {
-            runs[seed] = OccupancyReplay.Run(data, seed, makeOptions());
-            splits[seed] = OccupancyReplay.RunSplit(data, seed, makeOptions(), SplitRows);
+            runs[seed] = OccupancyReplay.Run(data, seed, makeOptions(), weights);
+            splits[seed] = OccupancyReplay.RunSplit(data, seed, makeOptions(), SplitRows, weights);
         });
         return new Summary(runs, splits);
     }

@@ -155,19 +155,45 @@ public static class RamBudget
     };
 
     /// <summary>One row: bytes per option set, and the board app's total.</summary>
-    public sealed record Row(int[] Topology, int Parameters, int[] Bytes, int BoardAppBytes)
+    public sealed record Row(int[] Topology, int Parameters, int[] Bytes, int BoardAppBytes, bool NarrowWeights = false)
     {
-        /// <summary>"5-8-1".</summary>
-        public string Name => string.Join("-", Topology);
+        /// <summary>"5-8-1", or "5-8-1, 16-bit" with 16-bit weights.</summary>
+        public string Name => string.Join("-", Topology) + (NarrowWeights ? ", 16-bit" : "");
     }
 
-    /// <summary>The table's rows.</summary>
-    public static Row[] Compute() => Topologies.Select(ComputeRow).ToArray();
+    /// <summary>The table's rows: every topology with 32-bit weights, then with 16-bit weights
+    /// (<see cref="NetworkOptions.NarrowWeights"/>).</summary>
+    public static Row[] Compute() =>
+        Topologies.Select(t => ComputeRow(t, NetworkOptions.None)).Concat(Topologies.Select(t => ComputeRow(t, NetworkOptions.NarrowWeights))).ToArray();
 
-    /// <summary>Bytes of the snapshot the divergence guard of a classifier keeps: int[ParameterCount]
+    /// <summary>The widest hidden layer H for which 64-H-10 fits <paramref name="budgetBytes"/>:
+    /// as lean SGD (<see cref="Network.RamBytes"/>) or as the board app.</summary>
+    public static int LargestHidden(NetworkOptions weights, bool boardApp, int budgetBytes)
+    {
+        int low = 0;
+        int high = Network.MaxLayerSize;
+        while (low < high)
+        {
+            int middle = (low + high + 1) / 2;
+            int[] topology = { 64, middle, 10 };
+            int bytes = boardApp ? BoardApp(topology, weights) : Create(topology, weights).RamBytes;
+            if (bytes <= budgetBytes)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>Bytes of the snapshot the divergence guard of a classifier keeps: int[SnapshotLength] (the trainable parameters; 16-bit weights packed two per int)
     /// for the parameters and long[1 + 2 × inputs] for the input scaler's count, means and variances.</summary>
     public static int SnapshotBytes(Network network) =>
-        MemoryFootprint.ArrayBytes(network.ParameterCount, 4) + MemoryFootprint.ArrayBytes(1 + 2 * network.InputCount, 8);
+        MemoryFootprint.ArrayBytes(network.SnapshotLength, 4) + MemoryFootprint.ArrayBytes(1 + 2 * network.InputCount, 8);
 
     /// <summary>
     /// The library's share of a board app: the network (with the shared table), the learner
@@ -176,22 +202,26 @@ public static class RamBudget
     public static int BoardAppBytes(OnlineLearner learner, PowerSafeModelStore store, IModelStorage storage) =>
         learner.Network.RamBytes + NanoClrHeap.Bytes(learner, learner.Network) + NanoClrHeap.Bytes(store, learner, storage);
 
-    private static Row ComputeRow(int[] topology)
+    private static Row ComputeRow(int[] topology, NetworkOptions weights)
     {
         int[] bytes = new int[OptionSets.Length];
         int parameters = 0;
         for (int k = 0; k < OptionSets.Length; k++)
         {
-            var network = Create(topology, OptionSets[k].Options);
+            var network = Create(topology, OptionSets[k].Options | weights);
             parameters = network.ParameterCount;
             bytes[k] = network.RamBytes + (OptionSets[k].Snapshot ? SnapshotBytes(network) : 0);
         }
 
-        // The board app: lean SGD with the guard, as SensorNode builds it.
-        var learner = new OnlineLearner(Create(topology, NetworkOptions.None), new LearnerOptions { DivergenceGuard = true });
+        return new Row(topology, parameters, bytes, BoardApp(topology, weights), weights != NetworkOptions.None);
+    }
+
+    // The board app: lean SGD with the guard, as SensorNode builds it.
+    private static int BoardApp(int[] topology, NetworkOptions weights)
+    {
+        var learner = new OnlineLearner(Create(topology, weights), new LearnerOptions { DivergenceGuard = true });
         var storage = new NoStorage();
-        int app = BoardAppBytes(learner, new PowerSafeModelStore(storage, learner), storage);
-        return new Row(topology, parameters, bytes, app);
+        return BoardAppBytes(learner, new PowerSafeModelStore(storage, learner), storage);
     }
 
     private static Network Create(int[] topology, NetworkOptions options) =>
@@ -216,6 +246,13 @@ public static class RamBudget
             + "* = needs more than " + Kb(ConservativeFreeHeapBytes) + " but fits " + Kb(OptimisticFreeHeapBytes) + "; "
             + "** = more than " + Kb(OptimisticFreeHeapBytes) + " (no ESP32 without PSRAM: its whole managed heap is at most "
             + Kb(InternalRamHeapCapBytes) + ").");
+        output.WriteLine("16-bit: NetworkOptions.NarrowWeights (2 bytes a weight; biases, velocities 4 and gradient sums 8 bytes as before; the snapshot packs two weights an int).");
+        output.WriteLine();
+        output.WriteLine("Widest H for which 64-H-10 fits the conservative " + Kb(ConservativeFreeHeapBytes) + ": lean SGD "
+            + LargestHidden(NetworkOptions.None, false, ConservativeFreeHeapBytes) + " (32-bit weights), "
+            + LargestHidden(NetworkOptions.NarrowWeights, false, ConservativeFreeHeapBytes) + " (16-bit); board app "
+            + LargestHidden(NetworkOptions.None, true, ConservativeFreeHeapBytes) + " (32-bit), "
+            + LargestHidden(NetworkOptions.NarrowWeights, true, ConservativeFreeHeapBytes) + " (16-bit).");
     }
 
     /// <summary>The table's mark for a size: "", "*" or "**".</summary>

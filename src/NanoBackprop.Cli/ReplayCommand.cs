@@ -28,8 +28,13 @@ public static class ReplayCommand
         {
             Description = "Also run the replay on nanoCLR, the real nanoFramework interpreter (../shared/nanoframework or NANOFRAMEWORK_HOME), and report whether every prediction and the final model are bit-identical, with nanoCLR's time per row",
         };
+        var startModel = new Option<string?>("--start-model")
+        {
+            Description = "Start from this model blob (.nbp, e.g. from `export --freeze`) instead of fresh weights: its structure, frozen layers, weights and scaler; the learning rate and momentum from the options",
+        };
         var command = new Command("replay", "Stream a CSV through the online learner, one row at a time: predict, then learn");
         settings.AddTo(command);
+        command.Options.Add(startModel);
         command.Options.Add(guard);
         command.Options.Add(plot);
         command.Options.Add(onDevice);
@@ -43,6 +48,11 @@ public static class ReplayCommand
             }
 
             var built = settings.Build(parse, divergenceGuard: guardOn);
+            if (parse.GetValue(startModel) is { } startPath)
+            {
+                built = built with { Learner = StartFrom(startPath, built) };
+            }
+
             OnDeviceEmulatorReplay.Outcome? device = parse.GetValue(onDevice)
                 ? OnDeviceEmulatorReplay.Run(built.Learner, built.Options, built.Raw, built.Targets, TimeSpan.FromMinutes(30))
                 : null;
@@ -66,6 +76,7 @@ public static class ReplayCommand
 
             table.AddRow("mean loss (before each update)", $"{result.MeanLoss:F5}");
             table.AddRow("rollbacks", result.Rollbacks.ToString());
+            table.AddRow("network RAM", $"{built.Learner.Network.RamBytes:N0} B ({built.Learner.Network.FrozenLayers} frozen layers, {(built.Learner.Network.HasNarrowWeights ? 16 : 32)}-bit weights)");
             table.AddRow("saturated readings", result.SaturatedReadings.ToString());
             table.AddRow("speed", $"{result.SamplesPerSecond:N0} rows/s ({result.Build} build, one pass on this machine)");
             if (result.Plot != null)
@@ -84,6 +95,29 @@ public static class ReplayCommand
             return 0;
         });
         return command;
+    }
+
+    // The learner of a stored blob, built with the replay's hyper-parameters.
+    private static OnlineLearner StartFrom(string path, LearnerSettings.Built built)
+    {
+        byte[] blob = File.Exists(path) ? File.ReadAllBytes(path) : throw new CliError($"--start-model: {path} does not exist");
+        try
+        {
+            var description = new ModelDescription(blob, 0, blob.Length);
+            var learner = description.CreateLearner(built.Options);
+            ModelBlob.Read(learner, blob, 0, blob.Length);
+            if (learner.Network.InputCount != built.Learner.Network.InputCount)
+            {
+                throw new CliError($"--start-model: the model has {learner.Network.InputCount} inputs; --features gives {built.Learner.Network.InputCount}");
+            }
+
+            learner.Network.LearningRate = built.Learner.Network.LearningRate;
+            return learner;
+        }
+        catch (InvalidModelException error)
+        {
+            throw new CliError($"--start-model: {path}: {error.Message}");
+        }
     }
 
     /// <summary>Predict, then learn, every row in order.</summary>

@@ -18,9 +18,10 @@ public static class Soak
     public sealed record Result(long Steps, double[] SegmentErrors, int LargestWeight, int WeightSaturations, int Rollbacks, long InvalidProbabilities, double Seconds);
 
     /// <summary>Runs the soak.</summary>
-    public static Result Run(long steps, long driftEvery, int seed)
+    public static Result Run(long steps, long driftEvery, int seed, WeightFormat? weights = null)
     {
-        var network = new Network(new[] { 3, 8, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, seed, NetworkOptions.None);
+        weights ??= WeightFormat.Wide;
+        var network = weights.Apply(new Network(new[] { 3, 8, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, seed, weights.Options));
         var learner = new OnlineLearner(network, new LearnerOptions { DivergenceGuard = true });
         var random = new Random(seed);
         int segments = (int)((steps + driftEvery - 1) / driftEvery);

@@ -13,11 +13,12 @@ public static class SoakCommand
     {
         var steps = new Option<long>("--steps") { Description = $"Learning steps (10 to {MaxSteps:N0})", DefaultValueFactory = _ => 10_000_000 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        var command = new Command("soak", "A long drifting stream through the learner (10 drifts)") { steps, json };
+        var weightsOption = WeightFormat.CreateOption();
+        var command = new Command("soak", "A long drifting stream through the learner (10 drifts)") { steps, weightsOption, json };
         command.SetAction(parse =>
         {
             long count = OptionChecks.Range(parse.GetValue(steps), "--steps", 10L, MaxSteps);
-            var result = Soak.Run(count, count / 10, 1);
+            var result = Soak.Run(count, count / 10, 1, WeightFormat.Parse(parse.GetValue(weightsOption)));
             if (parse.GetValue(json))
             {
                 output.Json(result);

@@ -22,7 +22,8 @@ public static class XorExperiment
     /// <param name="LearningRate">Per-sample SGD rate (quantised to Q16.16 for both engines).</param>
     /// <param name="Epochs">Passes over the four patterns, always in the same order.</param>
     /// <param name="StochasticRounding">Fixed point only: round updates stochastically.</param>
-    public sealed record Settings(int HiddenNeurons, double LearningRate, int Epochs, bool StochasticRounding);
+    /// <param name="Weights">Fixed point only: the weights' storage (16-bit with NetworkOptions.NarrowWeights).</param>
+    public sealed record Settings(int HiddenNeurons, double LearningRate, int Epochs, bool StochasticRounding, NetworkOptions Weights = NetworkOptions.None);
 
     /// <summary>Outcome over a range of seeds.</summary>
     public sealed record Outcome(int Seeds, int FixedSuccesses, int ReferenceSuccesses, double FixedMedianMse, double ReferenceMedianMse);
@@ -30,7 +31,7 @@ public static class XorExperiment
     /// <summary>Trains one seed in both engines; returns the final MSEs (fixed, reference).</summary>
     public static (double Fixed, double Reference) TrainOne(Settings settings, int seed)
     {
-        var network = new Network(new[] { 2, settings.HiddenNeurons, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.MeanSquaredError, seed, NetworkOptions.None);
+        var network = new Network(new[] { 2, settings.HiddenNeurons, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.MeanSquaredError, seed, settings.Weights);
         network.LearningRate = Q16.FromDouble(settings.LearningRate);
         network.StochasticRounding = settings.StochasticRounding;
         var reference = ReferenceMlp.FromNetwork(network);

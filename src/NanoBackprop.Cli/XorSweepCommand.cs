@@ -15,10 +15,18 @@ public static class XorSweepCommand
     public static Command Create(CliOutput output)
     {
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        var command = new Command("xor-sweep", "XOR success over 100 seeds for several learning rates, both rounding modes") { json };
+        var weightsOption = new Option<int>("--weight-bits") { Description = "Weight storage of the fixed-point engine: 32 (Q16.16) or 16 (16-bit block floating point)", DefaultValueFactory = _ => 32 };
+        var command = new Command("xor-sweep", "XOR success over 100 seeds for several learning rates, both rounding modes") { weightsOption, json };
         command.SetAction(parse =>
         {
             bool asJson = parse.GetValue(json);
+            int bits = parse.GetValue(weightsOption);
+            if (bits != 32 && bits != 16)
+            {
+                throw new CliError("--weight-bits must be 32 or 16; it is " + bits);
+            }
+
+            NetworkOptions weights = bits == 16 ? NetworkOptions.NarrowWeights : NetworkOptions.None;
             if (!asJson)
             {
                 output.Out.WriteLine("hidden  lr     epochs  rounding    fixed ok  double ok  fixed median MSE  double median MSE");
@@ -31,7 +39,7 @@ public static class XorSweepCommand
                 {
                     foreach (bool stochastic in new[] { false, true })
                     {
-                        var outcome = XorExperiment.Run(new XorExperiment.Settings(hidden, rate, 5000, stochastic), 100);
+                        var outcome = XorExperiment.Run(new XorExperiment.Settings(hidden, rate, 5000, stochastic, weights), 100);
                         var row = new Row(hidden, rate, 5000, stochastic ? "stochastic" : "nearest", outcome.Seeds, outcome.FixedSuccesses, outcome.ReferenceSuccesses,
                             outcome.FixedMedianMse, outcome.ReferenceMedianMse);
                         rows.Add(row);

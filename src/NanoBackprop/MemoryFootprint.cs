@@ -25,7 +25,7 @@ namespace NanoBackprop
         public const int ReferenceElementBytes = 12;
 
         /// <summary>Instance fields of <see cref="Network"/>; a desktop test checks it by reflection.</summary>
-        public const int NetworkFieldCount = 24;
+        public const int NetworkFieldCount = 28;
 
         /// <summary>The sigmoid table (shared by every network and by tanh): 3,096 bytes.</summary>
         public static int SharedTableBytes
@@ -83,7 +83,8 @@ namespace NanoBackprop
         }
 
         /// <summary>Weights and biases (with the jagged arrays' outer arrays): 4 bytes per parameter
-        /// plus headers.</summary>
+        /// plus headers; 2 bytes per weight and the layers' exponents with
+        /// <see cref="NetworkOptions.NarrowWeights"/>.</summary>
         /// <exception cref="ArgumentNullException">network is null.</exception>
         public static int ParameterBytes(Network network)
         {
@@ -127,7 +128,8 @@ namespace NanoBackprop
             }
         }
 
-        // Heap bytes of a jagged array: the outer array of references and each inner array (0 for null).
+        // Heap bytes of a jagged array: the outer array of references and each inner array (0 for null,
+        // as a frozen layer's gradients and velocities).
         internal static int JaggedBytes(int[][] arrays)
         {
             if (arrays == null)
@@ -138,7 +140,24 @@ namespace NanoBackprop
             int bytes = ArrayBytes(arrays.Length, ReferenceElementBytes);
             for (int i = 0; i < arrays.Length; i++)
             {
-                bytes += ArrayBytes(arrays[i].Length, 4);
+                bytes += arrays[i] != null ? ArrayBytes(arrays[i].Length, 4) : 0;
+            }
+
+            return bytes;
+        }
+
+        // Heap bytes of a jagged array of 16-bit arrays (2 bytes an element).
+        internal static int JaggedBytes(short[][] arrays)
+        {
+            if (arrays == null)
+            {
+                return 0;
+            }
+
+            int bytes = ArrayBytes(arrays.Length, ReferenceElementBytes);
+            for (int i = 0; i < arrays.Length; i++)
+            {
+                bytes += ArrayBytes(arrays[i].Length, 2);
             }
 
             return bytes;
@@ -155,7 +174,7 @@ namespace NanoBackprop
             int bytes = ArrayBytes(arrays.Length, ReferenceElementBytes);
             for (int i = 0; i < arrays.Length; i++)
             {
-                bytes += ArrayBytes(arrays[i].Length, 8);
+                bytes += arrays[i] != null ? ArrayBytes(arrays[i].Length, 8) : 0;
             }
 
             return bytes;

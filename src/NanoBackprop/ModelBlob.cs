@@ -10,20 +10,26 @@ namespace NanoBackprop
     /// <para>Layout (version 3, little-endian), in this order:</para>
     /// <list type="number">
     /// <item>"NBPM", version (u16), fractional bits (u8, 16), layer count (u8), layer sizes (u16 each),
-    /// hidden and output activation, loss, network options, task (u8 each), batch size (u16),
+    /// hidden and output activation, loss, network options (low 4 bits; the high 4 bits hold the
+    /// number of frozen layers), task (u8 each), batch size (u16),
     /// class balance, divergence guard, scaler window shift (u8 each);</item>
     /// <item>network: learning rate, momentum (i32), stochastic rounding (u8), PRNG state (u32),
-    /// accumulated samples, weight saturations (i32), weights, biases (i32 each), accumulated
-    /// gradient sums (i64 each) and velocities (i32 each) where the network has them;</item>
+    /// accumulated samples, weight saturations (i32), weights (i32 each; with 16-bit weights, the scale
+    /// changes (i32), then per layer its exponent (u8) and weights (i16 each)), biases (i32 each), accumulated
+    /// gradient sums (i64 each) and velocities (i32 each) where the network has them (none for a
+    /// frozen layer);</item>
     /// <item>learner: samples, updates (i64), rollbacks (i32), running and long-run loss, label
     /// counts (i64), recovery shift (u8), saturations at the last check (i32), has-snapshot and
-    /// state (u8), the snapshot where the guard is on (i32 each);</item>
+    /// state (u8), the snapshot where the guard is on (Network.SnapshotLength i32s: the trainable
+    /// parameters, 16-bit weights packed two per i32);</item>
     /// <item>each scaler (inputs; targets for regression): count (i64), frozen (u8), saturated
     /// readings (i32), means and variances (i64 each);</item>
     /// <item>where the guard is on, the snapshot's scaler statistics, for each scaler: count, the
     /// means, then the variances (i64 each);</item>
     /// <item>CRC-32 of everything before it (u32).</item>
     /// </list>
+    /// <para>16-bit weights (<see cref="NetworkOptions.NarrowWeights"/>) and frozen layers exist
+    /// from version 3 on: an earlier blob has neither.</para>
     /// <para>Version 2 differs only in that it has no snapshot of the scalers' statistics; Read
     /// loads it with the loaded statistics as the snapshot's.</para>
     /// <para>Version 1 differs from version 2 only in that the gradient sums are i32 (they saturated at ±32,768)

@@ -211,6 +211,33 @@ namespace NanoBackprop
         }
 
         /// <summary>
+        /// An array of signed 16-bit values (16-bit weights, version 3), each within
+        /// ±<paramref name="bound"/> when read: written from, or copied into, <paramref name="values"/>.
+        /// </summary>
+        internal void Shorts(short[] values, int bound, string what)
+        {
+            if (mode == Counting)
+            {
+                position += 2 * values.Length;
+                return;
+            }
+
+            for (int k = 0; k < values.Length; k++)
+            {
+                int value = (short)UInt16((ushort)values[k]);
+                if (mode >= Checking && (value > bound || value < -bound))
+                {
+                    throw new InvalidModelException("Model: " + what + " " + value + " is outside ±" + bound + ".");
+                }
+
+                if (mode == Applying)
+                {
+                    values[k] = (short)value;
+                }
+            }
+        }
+
+        /// <summary>
         /// An array of 64-bit values, each within ±<paramref name="bound"/> when read: written
         /// from, or copied into, <paramref name="values"/>. In a version-1 blob the values were
         /// 32-bit: they are read as such and widened.

@@ -15,6 +15,7 @@ namespace NanoBackprop
         private readonly Activation outputActivation;
         private readonly Loss loss;
         private readonly NetworkOptions networkOptions;
+        private readonly int frozenLayers;
         private readonly LearnerTask task;
         private readonly int batchSize;
         private readonly bool classBalance;
@@ -72,7 +73,9 @@ namespace NanoBackprop
             hiddenActivation = (Activation)cursor.Byte(0);
             outputActivation = (Activation)cursor.Byte(0);
             loss = (Loss)cursor.Byte(0);
-            networkOptions = (NetworkOptions)cursor.Byte(0);
+            int optionsByte = cursor.Byte(0);
+            networkOptions = (NetworkOptions)(optionsByte & 0x0F);
+            frozenLayers = optionsByte >> 4;
             task = (LearnerTask)cursor.Byte(0);
             batchSize = cursor.UInt16(0);
             classBalance = cursor.Byte(0) == 1;
@@ -136,6 +139,13 @@ namespace NanoBackprop
             get { return networkOptions; }
         }
 
+        /// <summary>Weight layers frozen from the input up (the options byte's high 4 bits, version
+        /// 3; 0 before).</summary>
+        public int FrozenLayers
+        {
+            get { return frozenLayers; }
+        }
+
         /// <summary>Classification or regression.</summary>
         public LearnerTask Task
         {
@@ -195,7 +205,12 @@ namespace NanoBackprop
             structural.ScalerWindowShift = ScalerWindowShift;
             try
             {
-                var network = new Network(layerSizes, HiddenActivation, OutputActivation, Loss, 1, NetworkOptions);
+                if (formatVersion < 3 && (frozenLayers != 0 || (networkOptions & NetworkOptions.NarrowWeights) != 0))
+                {
+                    throw new InvalidModelException("Model: 16-bit weights and frozen layers need format version 3; this blob is version " + formatVersion + ".");
+                }
+
+                var network = new Network(layerSizes, HiddenActivation, OutputActivation, Loss, 1, NetworkOptions, frozenLayers);
                 return new OnlineLearner(network, structural);
             }
             catch (ArgumentException error)

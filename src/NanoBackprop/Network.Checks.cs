@@ -6,7 +6,7 @@ namespace NanoBackprop
     public sealed partial class Network
     {
         // Every NetworkOptions flag this library knows.
-        private const int KnownOptions = (int)(NetworkOptions.GradientAccumulation | NetworkOptions.Momentum | NetworkOptions.WithoutBiases);
+        private const int KnownOptions = (int)(NetworkOptions.GradientAccumulation | NetworkOptions.Momentum | NetworkOptions.WithoutBiases | NetworkOptions.NarrowWeights);
 
         private int WeightIndex(int layer, int neuron, int input, string caller)
         {
@@ -22,15 +22,23 @@ namespace NanoBackprop
 
         private void CheckNeuron(int layer, int neuron, string caller)
         {
-            if (layer < 0 || layer >= weights.Length)
+            if (layer < 0 || layer >= layerSizes.Length - 1)
             {
-                throw new ArgumentOutOfRangeException("layer", caller + ": layer must be 0 to " + (weights.Length - 1) + " (layer 0 = the weights from the inputs).");
+                throw new ArgumentOutOfRangeException("layer", caller + ": layer must be 0 to " + (layerSizes.Length - 2) + " (layer 0 = the weights from the inputs).");
             }
 
             int size = layerSizes[layer + 1];
             if (neuron < 0 || neuron >= size)
             {
                 throw new ArgumentOutOfRangeException("neuron", caller + ": neuron must be 0 to " + (size - 1) + " for layer " + layer + ".");
+            }
+        }
+
+        private void CheckTrainable(int layer, string caller)
+        {
+            if (layer < frozenLayers)
+            {
+                throw new InvalidOperationException(caller + ": layer " + layer + " is frozen (the first " + frozenLayers + " are): it keeps no gradients.");
             }
         }
 

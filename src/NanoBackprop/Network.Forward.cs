@@ -25,6 +25,12 @@ namespace NanoBackprop
         // sigmoid layer's σ(z) (Sigmoid.Evaluate's rule; a differential test checks every z within ±13).
         private void ForwardUnchecked(int[] input)
         {
+            if (narrowWeights != null)
+            {
+                ForwardNarrow(input);
+                return;
+            }
+
             int[][] allActivations = activations;
             int[][] allWeights = weights;
             int[][] allBiases = biases;

@@ -24,7 +24,7 @@ namespace NanoBackprop
         public void Backward(int[] target, Loss sampleLoss)
         {
             BeginBackward(target, sampleLoss);
-            for (int l = weights.Length - 1; l >= 0; l--)
+            for (int l = layerSizes.Length - 2; l >= frozenLayers; l--)
             {
                 AccumulateGradients(l);
                 PropagateBelow(l);
@@ -40,7 +40,7 @@ namespace NanoBackprop
         internal void BackwardByDefinition(int[] target, Loss sampleLoss)
         {
             BeginBackward(target, sampleLoss);
-            for (int l = weights.Length - 1; l >= 0; l--)
+            for (int l = layerSizes.Length - 2; l >= frozenLayers; l--)
             {
                 ReferenceAccumulateGradients(l);
                 PropagateBelow(l);
@@ -57,7 +57,7 @@ namespace NanoBackprop
                 return;
             }
 
-            for (int l = 0; l < weightGradients.Length; l++)
+            for (int l = frozenLayers; l < weightGradients.Length; l++)
             {
                 Array.Clear(weightGradients[l], 0, weightGradients[l].Length);
                 if (biasGradients != null)
@@ -87,8 +87,17 @@ namespace NanoBackprop
                 throw new InvalidOperationException("ApplyGradients: no gradients accumulated; call Backward first.");
             }
 
-            // No fast path: the definition is the code (see Network.ReferenceUpdate.cs).
-            ReferenceApplyGradients();
+            // No fast path: the definition is the code (see Network.ReferenceUpdate.cs and
+            // Network.NarrowReference.cs).
+            if (narrowWeights != null)
+            {
+                ReferenceApplyGradientsNarrow();
+            }
+            else
+            {
+                ReferenceApplyGradients();
+            }
+
             ClearGradients();
             forwardValid = false;
         }
@@ -112,6 +121,7 @@ namespace NanoBackprop
                 throw new InvalidOperationException("GetWeightGradient needs gradient buffers: construct the network with NetworkOptions.GradientAccumulation.");
             }
 
+            CheckTrainable(layer, "GetWeightGradient");
             return weightGradients[layer][index];
         }
 
@@ -134,6 +144,7 @@ namespace NanoBackprop
                 throw new InvalidOperationException("GetBiasGradient needs gradient buffers: construct the network with NetworkOptions.GradientAccumulation.");
             }
 
+            CheckTrainable(layer, "GetBiasGradient");
             return biasGradients == null ? 0 : biasGradients[layer][neuron];
         }
 

@@ -25,17 +25,21 @@ namespace NanoBackprop
         public int Learn(int[] input, int[] target)
         {
             int halfSquaredError = BeginLearn(input, target);
-            int last = weights.Length - 1;
-            if (updateRule == UpdateRule.Plain)
+            int last = layerSizes.Length - 2;
+            if (narrowWeights != null)
             {
-                for (int l = last; l >= 0; l--)
+                LearnNarrow(last);
+            }
+            else if (updateRule == UpdateRule.Plain)
+            {
+                for (int l = last; l >= frozenLayers; l--)
                 {
                     UpdateLayerPlain(l);
                 }
             }
             else if (updateRule == UpdateRule.Stochastic)
             {
-                for (int l = last; l >= 0; l--)
+                for (int l = last; l >= frozenLayers; l--)
                 {
                     PropagateBelow(l);
                     UpdateLayerStochastic(l);
@@ -43,7 +47,7 @@ namespace NanoBackprop
             }
             else if (updateRule == UpdateRule.Momentum)
             {
-                for (int l = last; l >= 0; l--)
+                for (int l = last; l >= frozenLayers; l--)
                 {
                     PropagateBelow(l);
                     UpdateLayerMomentum(l);
@@ -52,7 +56,7 @@ namespace NanoBackprop
             else
             {
                 // UpdateRule.MomentumStochastic has no fast path: the definition is the code.
-                for (int l = last; l >= 0; l--)
+                for (int l = last; l >= frozenLayers; l--)
                 {
                     PropagateBelow(l);
                     ReferenceUpdateLayer(l);
@@ -76,14 +80,31 @@ namespace NanoBackprop
             ForwardUnchecked(input);
             int halfSquaredError = HalfSquaredError(activations[activations.Length - 1], target);
             ComputeOutputDeltasByDefinition(target, loss);
-            for (int l = weights.Length - 1; l >= 0; l--)
+            for (int l = layerSizes.Length - 2; l >= frozenLayers; l--)
             {
-                if (l > 0)
+                // Deltas go below layer l with its weights before the update (none below layer 0,
+                // nor into a frozen layer). 16-bit layers hold the same Q16.16 values, so their
+                // propagation is the 32-bit one read from the short weights.
+                if (l > frozenLayers)
                 {
-                    PropagateDeltasByDefinition(l);
+                    if (narrowWeights != null)
+                    {
+                        PropagateDeltasNarrow(l);
+                    }
+                    else
+                    {
+                        PropagateDeltasByDefinition(l);
+                    }
                 }
 
-                ReferenceUpdateLayer(l);
+                if (narrowWeights != null)
+                {
+                    ReferenceUpdateLayerNarrow(l);
+                }
+                else
+                {
+                    ReferenceUpdateLayer(l);
+                }
             }
 
             forwardValid = false;
@@ -103,6 +124,25 @@ namespace NanoBackprop
             return stochastic ? UpdateRule.Stochastic : UpdateRule.Plain;
         }
 
+        // Learn's backward pass with 16-bit weights: the fast path without momentum buffers, the
+        // definition (the code that runs) with them.
+        private void LearnNarrow(int last)
+        {
+            bool fast = updateRule == UpdateRule.Plain || updateRule == UpdateRule.Stochastic;
+            for (int l = last; l >= frozenLayers; l--)
+            {
+                PropagateBelow(l);
+                if (fast)
+                {
+                    UpdateLayerNarrow(l);
+                }
+                else
+                {
+                    ReferenceUpdateLayerNarrow(l);
+                }
+            }
+        }
+
         // Checks the arguments, runs Forward and forms the output deltas; returns ½Σ(y - t)².
         private int BeginLearn(int[] input, int[] target)
         {
@@ -114,13 +154,20 @@ namespace NanoBackprop
             return halfSquaredError;
         }
 
-        // Propagates layer l's deltas to the hidden layer below it (none below layer 0), with the
-        // weights as they are before layer l's update.
+        // Propagates layer l's deltas to the hidden layer below it (none below layer 0, nor into
+        // a frozen layer), with the weights as they are before layer l's update.
         private void PropagateBelow(int l)
         {
-            if (l > 0)
+            if (l > frozenLayers)
             {
-                PropagateDeltas(l);
+                if (narrowWeights != null)
+                {
+                    PropagateDeltasNarrow(l);
+                }
+                else
+                {
+                    PropagateDeltas(l);
+                }
             }
         }
     }

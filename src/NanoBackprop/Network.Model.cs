@@ -1,3 +1,5 @@
+using System;
+
 namespace NanoBackprop
 {
     // The network's part of the model blob (see ModelBlob) and of the RAM report (see
@@ -19,7 +21,22 @@ namespace NanoBackprop
             cursor.ExpectByte((int)hiddenActivation, "hidden activation");
             cursor.ExpectByte((int)outputActivation, "output activation");
             cursor.ExpectByte((int)loss, "loss");
-            cursor.ExpectByte((int)options, "network options");
+            // Version 3: the options byte's high 4 bits hold the frozen layer count (at most 14),
+            // its low 4 bits the NetworkOptions flags (NarrowWeights = 8 is new in version 3).
+            // Earlier versions have 0 there and no NarrowWeights, which a 16-bit or frozen network
+            // therefore never matches.
+            cursor.ExpectByte(OptionsByte(options, frozenLayers), "network options");
+            if (cursor.Version < 3 && (narrowWeights != null || frozenLayers != 0))
+            {
+                throw new InvalidModelException("Model: format version " + cursor.Version + " has no 16-bit weights or frozen layers.");
+            }
+        }
+
+        // The header's network options byte (version 3): flags in the low 4 bits, the frozen
+        // layer count in the high 4.
+        internal static int OptionsByte(NetworkOptions networkOptions, int frozenLayerCount)
+        {
+            return (int)networkOptions | (frozenLayerCount << 4);
         }
 
         // State: rate, momentum, rounding, PRNG and counters, then weights and biases, gradients
@@ -53,13 +70,46 @@ namespace NanoBackprop
                 forwardValid = false;
             }
 
-            TransferParameterSet(ref cursor, weights, biases, MaxWeight);
+            if (narrowWeights != null)
+            {
+                // Version 3 only (TransferStructure refused any other): each layer's exponent (u8)
+                // and its 16-bit weights (i16 each); then the biases as for 32-bit weights.
+                TransferNarrowWeights(ref cursor);
+                TransferBiasSet(ref cursor, biases);
+            }
+            else
+            {
+                TransferParameterSet(ref cursor, weights, biases, MaxWeight);
+            }
+
             TransferGradientSet(ref cursor);
             TransferParameterSet(ref cursor, weightVelocities, biasVelocities, int.MaxValue);
         }
 
+        // 16-bit weights: the scale changes (i32), then per layer its exponent (u8, 0 to
+        // MaxWeightExponent) and its weights (i16 each, within ±MaxNarrowWeight).
+        private void TransferNarrowWeights(ref ModelCursor cursor)
+        {
+            int storedScaleChanges = cursor.Int32(weightScaleChanges, 0, int.MaxValue, "weight scale changes");
+            if (cursor.Copying)
+            {
+                weightScaleChanges = storedScaleChanges;
+            }
+
+            for (int l = 0; l < narrowWeights.Length; l++)
+            {
+                int exponent = cursor.Byte(weightExponents[l], 0, MaxWeightExponent, "weight exponent");
+                if (cursor.Copying)
+                {
+                    weightExponents[l] = exponent;
+                }
+
+                cursor.Shorts(narrowWeights[l], MaxNarrowWeight, "16-bit weight");
+            }
+        }
+
         // Every layer's weights (each within ±weightBound), then every layer's biases; nothing
-        // for a set the network does not have.
+        // for a set the network does not have, nor for a frozen layer's (null) velocities.
         private static void TransferParameterSet(ref ModelCursor cursor, int[][] weightSet, int[][] biasSet, int weightBound)
         {
             if (weightSet == null)
@@ -69,14 +119,26 @@ namespace NanoBackprop
 
             for (int l = 0; l < weightSet.Length; l++)
             {
-                cursor.Ints(weightSet[l], weightBound);
+                if (weightSet[l] != null)
+                {
+                    cursor.Ints(weightSet[l], weightBound);
+                }
             }
 
+            TransferBiasSet(ref cursor, biasSet);
+        }
+
+        // Every layer's biases (or bias velocities), any value; nothing without them.
+        private static void TransferBiasSet(ref ModelCursor cursor, int[][] biasSet)
+        {
             if (biasSet != null)
             {
                 for (int l = 0; l < biasSet.Length; l++)
                 {
-                    cursor.Ints(biasSet[l], int.MaxValue);
+                    if (biasSet[l] != null)
+                    {
+                        cursor.Ints(biasSet[l], int.MaxValue);
+                    }
                 }
             }
         }
@@ -92,14 +154,14 @@ namespace NanoBackprop
             }
 
             const long Bound = 1L << 62;
-            for (int l = 0; l < weightGradients.Length; l++)
+            for (int l = frozenLayers; l < weightGradients.Length; l++)
             {
                 cursor.Longs(weightGradients[l], Bound, "gradient sum");
             }
 
             if (biasGradients != null)
             {
-                for (int l = 0; l < biasGradients.Length; l++)
+                for (int l = frozenLayers; l < biasGradients.Length; l++)
                 {
                     cursor.Longs(biasGradients[l], Bound, "gradient sum");
                 }
@@ -109,7 +171,9 @@ namespace NanoBackprop
         // Heap bytes of the weights and biases (MemoryFootprint.ParameterBytes).
         internal int ParameterHeapBytes()
         {
-            return MemoryFootprint.JaggedBytes(weights) + MemoryFootprint.JaggedBytes(biases);
+            return MemoryFootprint.JaggedBytes(weights) + MemoryFootprint.JaggedBytes(narrowWeights)
+                + (weightExponents != null ? MemoryFootprint.ArrayBytes(weightExponents.Length, 4) : 0)
+                + MemoryFootprint.JaggedBytes(biases);
         }
 
         // Heap bytes of the per-neuron buffers (MemoryFootprint.NeuronBufferBytes).

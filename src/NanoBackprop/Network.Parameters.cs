@@ -15,10 +15,22 @@ namespace NanoBackprop
         {
             CheckVector(destination, ParameterCount, "destination", "CopyParametersTo");
             int offset = 0;
-            for (int l = 0; l < weights.Length; l++)
+            for (int l = 0; l < layerSizes.Length - 1; l++)
             {
-                Array.Copy(weights[l], 0, destination, offset, weights[l].Length);
-                offset += weights[l].Length;
+                int count = layerSizes[l] * layerSizes[l + 1];
+                if (narrowWeights != null)
+                {
+                    for (int k = 0; k < count; k++)
+                    {
+                        destination[offset + k] = NarrowWeightAt(l, k);
+                    }
+                }
+                else
+                {
+                    Array.Copy(weights[l], 0, destination, offset, count);
+                }
+
+                offset += count;
             }
 
             if (biases != null)
@@ -43,9 +55,9 @@ namespace NanoBackprop
         {
             CheckVector(source, ParameterCount, "source", "CopyParametersFrom");
             int weightCount = 0;
-            for (int l = 0; l < weights.Length; l++)
+            for (int l = 0; l < layerSizes.Length - 1; l++)
             {
-                weightCount += weights[l].Length;
+                weightCount += layerSizes[l] * layerSizes[l + 1];
             }
 
             for (int k = 0; k < weightCount; k++)
@@ -57,10 +69,19 @@ namespace NanoBackprop
             }
 
             int offset = 0;
-            for (int l = 0; l < weights.Length; l++)
+            for (int l = 0; l < layerSizes.Length - 1; l++)
             {
-                Array.Copy(source, offset, weights[l], 0, weights[l].Length);
-                offset += weights[l].Length;
+                int count = layerSizes[l] * layerSizes[l + 1];
+                if (narrowWeights != null)
+                {
+                    LoadNarrowLayer(l, source, offset);
+                }
+                else
+                {
+                    Array.Copy(source, offset, weights[l], 0, count);
+                }
+
+                offset += count;
             }
 
             if (biases != null)
@@ -85,7 +106,7 @@ namespace NanoBackprop
                 return;
             }
 
-            for (int l = 0; l < weightVelocities.Length; l++)
+            for (int l = frozenLayers; l < weightVelocities.Length; l++)
             {
                 Array.Clear(weightVelocities[l], 0, weightVelocities[l].Length);
                 if (biasVelocities != null)
@@ -102,7 +123,7 @@ namespace NanoBackprop
         {
             // The index is checked before weights[layer] is read.
             int index = WeightIndex(layer, neuron, input, "GetWeight");
-            return weights[layer][index];
+            return narrowWeights != null ? NarrowWeightAt(layer, index) : weights[layer][index];
         }
 
         /// <summary>Sets a weight (Q16.16, within ±<see cref="MaxWeight"/>).</summary>
@@ -115,7 +136,15 @@ namespace NanoBackprop
                 throw new ArgumentOutOfRangeException("value", "SetWeight: |weight| must be at most 128.0 (Q16.16 8388608).");
             }
 
-            weights[layer][index] = value;
+            if (narrowWeights != null)
+            {
+                SetNarrowWeightAt(layer, index, value);
+            }
+            else
+            {
+                weights[layer][index] = value;
+            }
+
             forwardValid = false;
         }
 

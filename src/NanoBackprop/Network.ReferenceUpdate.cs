@@ -54,7 +54,7 @@ namespace NanoBackprop
         // ApplyGradients' update, the mean of the accumulated gradients, by the definition.
         private void ReferenceApplyGradients()
         {
-            for (int l = 0; l < weights.Length; l++)
+            for (int l = frozenLayers; l < weights.Length; l++)
             {
                 int[] layerWeights = weights[l];
                 long[] gradients = weightGradients[l];

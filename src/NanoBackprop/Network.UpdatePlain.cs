@@ -27,7 +27,7 @@ namespace NanoBackprop
             int[] layerWeights = weights[l];
             int[] layerBiases = biases != null ? biases[l] : null;
             long[] sums = exactDeltas;
-            bool propagate = l > 0;
+            bool propagate = l > frozenLayers;
             int fanIn = layerInput.Length;
             int shift = deltaShifts[l];
             if (propagate)

@@ -91,8 +91,13 @@ namespace NanoBackprop
         private readonly Loss loss;
         private readonly NetworkOptions options;
 
-        // weights[l][j·fanIn + i]: from neuron i of layer l to neuron j of layer l + 1.
+        // weights[l][j·fanIn + i]: from neuron i of layer l to neuron j of layer l + 1, Q16.16;
+        // null with NarrowWeights, whose weights are narrowWeights (Network.Narrow.cs).
         private readonly int[][] weights;
+        // With NarrowWeights only: narrowWeights[l][k]·2^weightExponents[l] is the Q16.16 weight
+        // weights[l][k] would hold (block floating point, one exponent per layer; null otherwise).
+        private readonly short[][] narrowWeights;
+        private readonly int[] weightExponents;
         // biases[l][j]: neuron j of layer l + 1; null without biases.
         private readonly int[][] biases;
         // activations[l]: layer l's outputs (activations[0] is a copy of the input).
@@ -122,6 +127,10 @@ namespace NanoBackprop
         private bool forwardValid;
         private int accumulatedSamples;
         private int weightSaturations;
+        private int weightScaleChanges;
+        // Layers 0 to frozenLayers - 1 are frozen: they keep no gradients or velocities (their
+        // entries are null), are never updated, and no deltas are propagated into them.
+        private readonly int frozenLayers;
 
         /// <summary>
         /// Builds a network with per-sample SGD (no optional buffers), mean squared error and
@@ -153,8 +162,38 @@ namespace NanoBackprop
         /// <exception cref="ArgumentNullException">layerSizes is null.</exception>
         /// <exception cref="ArgumentException">A size, activation, loss or option is invalid.</exception>
         public Network(int[] layerSizes, Activation hiddenActivation, Activation outputActivation, Loss loss, int seed, NetworkOptions options)
+            : this(layerSizes, hiddenActivation, outputActivation, loss, seed, options, 0)
+        {
+        }
+
+        /// <summary>
+        /// Builds a network whose first <paramref name="frozenLayers"/> weight layers are frozen:
+        /// they are used by Forward but never trained, keep no gradient or velocity buffers (nor
+        /// snapshot entries, see <see cref="SnapshotLength"/>), and the backward passes stop below
+        /// the lowest trainable layer, which saves their time as well as their RAM. For transfer
+        /// learning: load pretrained weights (<see cref="CopyParametersFrom"/> or a model blob),
+        /// then fine-tune the top layers. Otherwise as the constructor without it.
+        /// </summary>
+        /// <param name="layerSizes">Neurons per layer, input first.</param>
+        /// <param name="hiddenActivation">Activation of every hidden layer.</param>
+        /// <param name="outputActivation">Activation of the output layer.</param>
+        /// <param name="loss">The loss <see cref="Learn"/> minimises.</param>
+        /// <param name="seed">Seed of the network's own PRNG.</param>
+        /// <param name="options">Which optional buffers to allocate (for the trainable layers).</param>
+        /// <param name="frozenLayers">Weight layers frozen from the input up: 0 to LayerCount - 2
+        /// (the output layer is always trainable).</param>
+        /// <exception cref="ArgumentNullException">layerSizes is null.</exception>
+        /// <exception cref="ArgumentException">A size, activation, loss or option is invalid.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">frozenLayers is outside 0 to LayerCount - 2.</exception>
+        public Network(int[] layerSizes, Activation hiddenActivation, Activation outputActivation, Loss loss, int seed, NetworkOptions options, int frozenLayers)
         {
             ValidateTopology(layerSizes, hiddenActivation, outputActivation, loss, options);
+            if (frozenLayers < 0 || frozenLayers > layerSizes.Length - 2)
+            {
+                throw new ArgumentOutOfRangeException("frozenLayers", "Network: frozenLayers must be 0 to " + (layerSizes.Length - 2) + " (the output layer stays trainable); it is " + frozenLayers + ".");
+            }
+
+            this.frozenLayers = frozenLayers;
 
             int layerCount = layerSizes.Length;
             this.layerSizes = new int[layerCount];
@@ -167,9 +206,12 @@ namespace NanoBackprop
             bool hasBiases = (options & NetworkOptions.WithoutBiases) == 0;
             bool hasGradients = (options & NetworkOptions.GradientAccumulation) != 0;
             bool hasMomentum = (options & NetworkOptions.Momentum) != 0;
+            bool narrow = (options & NetworkOptions.NarrowWeights) != 0;
 
             int weightLayers = layerCount - 1;
-            weights = new int[weightLayers][];
+            weights = narrow ? null : new int[weightLayers][];
+            narrowWeights = narrow ? new short[weightLayers][] : null;
+            weightExponents = narrow ? new int[weightLayers] : null;
             deltas = new int[weightLayers][];
             preActivations = new int[weightLayers][];
             deltaShifts = new int[weightLayers];
@@ -187,7 +229,15 @@ namespace NanoBackprop
                 int fanIn = layerSizes[l];
                 int size = layerSizes[l + 1];
                 widest = size > widest ? size : widest;
-                weights[l] = new int[size * fanIn];
+                if (narrow)
+                {
+                    narrowWeights[l] = new short[size * fanIn];
+                }
+                else
+                {
+                    weights[l] = new int[size * fanIn];
+                }
+
                 deltas[l] = new int[size];
                 preActivations[l] = new int[size];
                 activations[l + 1] = new int[size];
@@ -196,7 +246,7 @@ namespace NanoBackprop
                     biases[l] = new int[size];
                 }
 
-                if (hasGradients)
+                if (hasGradients && l >= frozenLayers)
                 {
                     weightGradients[l] = new long[size * fanIn];
                     if (hasBiases)
@@ -205,7 +255,7 @@ namespace NanoBackprop
                     }
                 }
 
-                if (hasMomentum)
+                if (hasMomentum && l >= frozenLayers)
                 {
                     weightVelocities[l] = new int[size * fanIn];
                     if (hasBiases)
@@ -277,9 +327,9 @@ namespace NanoBackprop
             get
             {
                 int count = 0;
-                for (int l = 0; l < weights.Length; l++)
+                for (int l = 0; l < layerSizes.Length - 1; l++)
                 {
-                    count += weights[l].Length + (biases != null ? biases[l].Length : 0);
+                    count += layerSizes[l] * layerSizes[l + 1] + (biases != null ? biases[l].Length : 0);
                 }
 
                 return count;
@@ -373,6 +423,12 @@ namespace NanoBackprop
             get { return accumulatedSamples; }
         }
 
+        /// <summary>Weight layers frozen from the input up (0 = every layer trainable).</summary>
+        public int FrozenLayers
+        {
+            get { return frozenLayers; }
+        }
+
         /// <summary>Neurons in layer <paramref name="layer"/> (0 = input).</summary>
         public int GetLayerSize(int layer)
         {
@@ -384,18 +440,33 @@ namespace NanoBackprop
             return layerSizes[layer];
         }
 
+        // The same draws for 16-bit weights: each Q16.16 draw is rounded to its layer's LSB, the
+        // exponent being the least that holds the limit (InitialiseNarrowWeight).
         private void InitialiseWeights()
         {
-            for (int l = 0; l < weights.Length; l++)
+            for (int l = 0; l < layerSizes.Length - 1; l++)
             {
                 int fanIn = layerSizes[l];
                 // 1/√fanIn in Q16.16 without floating point: isqrt(fanIn·2^16) = 2^8·√fanIn.
                 int limit = (int)((1L << 24) / (long)IntegerMath.Sqrt((ulong)fanIn << 16));
-                int[] layerWeights = weights[l];
-                for (int k = 0; k < layerWeights.Length; k++)
+                int count = fanIn * layerSizes[l + 1];
+                if (narrowWeights != null)
+                {
+                    weightExponents[l] = LeastWeightExponent(limit);
+                }
+
+                for (int k = 0; k < count; k++)
                 {
                     // Uniform on [-limit, limit] from the top of a 32-bit draw.
-                    layerWeights[k] = (int)(((long)NextRandom() * (2L * limit + 1)) >> 32) - limit;
+                    int weight = (int)(((long)NextRandom() * (2L * limit + 1)) >> 32) - limit;
+                    if (narrowWeights != null)
+                    {
+                        narrowWeights[l][k] = (short)ToNarrowUnits(weight, weightExponents[l]);
+                    }
+                    else
+                    {
+                        weights[l][k] = weight;
+                    }
                 }
             }
         }

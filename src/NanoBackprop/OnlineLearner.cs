@@ -104,7 +104,7 @@ namespace NanoBackprop
             scaledInput = new int[network.InputCount];
             scaledTarget = new int[network.OutputCount];
             rawPrediction = task == LearnerTask.Regression ? new int[network.OutputCount] : null;
-            snapshot = options.DivergenceGuard ? new int[network.ParameterCount] : null;
+            snapshot = options.DivergenceGuard ? new int[network.SnapshotLength] : null;
             scalerSnapshot = options.DivergenceGuard
                 ? new long[scaler.StatisticsLength + (targetScaler != null ? targetScaler.StatisticsLength : 0)]
                 : null;
@@ -439,7 +439,7 @@ namespace NanoBackprop
             bool saturatedSinceCheck = network.WeightSaturations != saturationsAtCheck;
             if (hasSnapshot && saturatedSinceCheck && running > 4 * longRun + HealthyMargin)
             {
-                network.CopyParametersFrom(snapshot);
+                network.RestoreSnapshot(snapshot);
                 RestoreScalerStatistics();
                 runningLoss = longRun << RunningLossShift;
                 recoveryShift = recoveryShift < MaxRecoveryShift ? recoveryShift + 1 : MaxRecoveryShift;
@@ -454,7 +454,7 @@ namespace NanoBackprop
 
             if (samples % snapshotInterval == 0 && !saturatedSinceCheck && running <= 2 * longRun + HealthyMargin)
             {
-                network.CopyParametersTo(snapshot);
+                network.SaveSnapshot(snapshot);
                 SnapshotScalerStatistics();
                 hasSnapshot = true;
                 recoveryShift = recoveryShift > 0 ? recoveryShift - 1 : 0;
@@ -539,7 +539,7 @@ namespace NanoBackprop
 
             if (snapshot != null)
             {
-                cursor.Ints(snapshot, Network.MaxWeight);
+                cursor.Ints(snapshot, network.HasNarrowWeights ? int.MaxValue : Network.MaxWeight);
             }
 
             scaler.TransferState(ref cursor);

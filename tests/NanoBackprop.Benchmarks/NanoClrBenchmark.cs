@@ -38,7 +38,7 @@ namespace NanoBackprop.Benchmarks
         public static readonly string[] EngineOperations =
         {
             "Forward", "Learn, plain SGD", "Learn, momentum 0.9", "Learn, stochastic rounding", "Learn, momentum + stochastic rounding",
-            "Forward + Backward + ApplyGradients", "learner: Predict + Learn, Occupancy row", "model save (ModelBlob.Write)", "model load (ModelBlob.Read)",
+            "Learn, 16-bit weights + stochastic rounding", "Forward + Backward + ApplyGradients", "learner: Predict + Learn, Occupancy row", "model save (ModelBlob.Write)", "model load (ModelBlob.Read)",
         };
 
         /// <summary>The checkout's root (the folder with nanoBackprop.sln), from the current folder or this program's.</summary>

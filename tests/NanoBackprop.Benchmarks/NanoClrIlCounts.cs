@@ -49,6 +49,8 @@ namespace NanoBackprop.Benchmarks
                 network.GetProperty("Momentum")!.SetValue(both, 58982);
                 network.GetProperty("StochasticRounding")!.SetValue(both, true);
                 object accumulating = NewNetwork(NetworkOptions.GradientAccumulation);
+                object narrow = NewNetwork(NetworkOptions.NarrowWeights);
+                network.GetProperty("StochasticRounding")!.SetValue(narrow, true);
 
                 double Per(ExecutedIlCounter counter, Action<int> call)
                 {
@@ -71,6 +73,7 @@ namespace NanoBackprop.Benchmarks
                 result[(topology, "Learn, momentum 0.9")] = Per(library, k => learn.Invoke(momentum, new object[] { inputs[k], targets[k] }));
                 result[(topology, "Learn, stochastic rounding")] = Per(library, k => learn.Invoke(stochastic, new object[] { inputs[k], targets[k] }));
                 result[(topology, "Learn, momentum + stochastic rounding")] = Per(library, k => learn.Invoke(both, new object[] { inputs[k], targets[k] }));
+                result[(topology, "Learn, 16-bit weights + stochastic rounding")] = Per(library, k => learn.Invoke(narrow, new object[] { inputs[k], targets[k] }));
                 result[(topology, "Forward + Backward + ApplyGradients")] = Per(library, k =>
                 {
                     forward.Invoke(accumulating, new object[] { inputs[k] });

@@ -217,6 +217,8 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             both.Momentum = BenchSettings.MomentumCoefficient;
             both.StochasticRounding = true;
             Network accumulating = NewNetwork(sizes, NetworkOptions.GradientAccumulation);
+            Network narrow = NewNetwork(sizes, NetworkOptions.NarrowWeights);
+            narrow.StochasticRounding = true;
 
             var blobLearner = new OnlineLearner(NewNetwork(sizes, NetworkOptions.None), NewBlobOptions());
             byte[] blob = new byte[ModelBlob.SizeOf(blobLearner)];
@@ -225,7 +227,7 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             // The baseline has one hidden layer: it runs beside the topologies that have one.
             bool withBaseline = sizes.Length == 3;
             bool withLearner = topology == "5-8-1";
-            int count = 8 + (withBaseline ? 2 : 0) + (withLearner ? 1 : 0);
+            int count = 9 + (withBaseline ? 2 : 0) + (withLearner ? 1 : 0);
             var operations = new TimedOperation[count];
             int n = 0;
             if (withBaseline)
@@ -240,6 +242,7 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             operations[n++] = new EngineLearn("Learn, momentum 0.9", momentum, samples);
             operations[n++] = new EngineLearn("Learn, stochastic rounding", stochastic, samples);
             operations[n++] = new EngineLearn("Learn, momentum + stochastic rounding", both, samples);
+            operations[n++] = new EngineLearn("Learn, 16-bit weights + stochastic rounding", narrow, samples);
             operations[n++] = new EngineBackwardApply(accumulating, samples);
             if (withLearner)
             {

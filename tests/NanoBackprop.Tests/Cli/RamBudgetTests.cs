@@ -41,13 +41,13 @@ public sealed class RamBudgetTests
     {
         RamBudget.Row[] rows = RamBudget.Compute();
         var byName = rows.ToDictionary(r => r.Name);
-        CollectionAssert.AreEqual(new[] { 4488, 5136, 4908, 4848, 5916 }, byName["5-8-1"].Bytes);
-        Assert.AreEqual(6516, byName["5-8-1"].BoardAppBytes);
-        CollectionAssert.AreEqual(new[] { 9828, 19212, 14652, 14700, 28908 }, byName["16-32-16-4"].Bytes);
-        Assert.AreEqual(25704, byName["16-32-16-4"].BoardAppBytes);
-        CollectionAssert.AreEqual(new[] { 25140, 63828, 44556, 45456, 103560 }, byName["64-64-10"].Bytes);
-        Assert.AreEqual(88716, byName["64-64-10"].BoardAppBytes);
-        Assert.AreEqual(6108, byName["3-8-1"].BoardAppBytes);
+        CollectionAssert.AreEqual(new[] { 4536, 5184, 4956, 4896, 5964 }, byName["5-8-1"].Bytes);
+        Assert.AreEqual(6564, byName["5-8-1"].BoardAppBytes);
+        CollectionAssert.AreEqual(new[] { 9876, 19260, 14700, 14748, 28956 }, byName["16-32-16-4"].Bytes);
+        Assert.AreEqual(25752, byName["16-32-16-4"].BoardAppBytes);
+        CollectionAssert.AreEqual(new[] { 25188, 63876, 44604, 45504, 103608 }, byName["64-64-10"].Bytes);
+        Assert.AreEqual(88764, byName["64-64-10"].BoardAppBytes);
+        Assert.AreEqual(6156, byName["3-8-1"].BoardAppBytes);
 
         // 64-64-10: lean SGD takes under half of the conservative 50 KB; momentum or the snapshot
         // adds another 4-byte copy of the parameters and leaves under 7 KB of it; gradient
@@ -63,13 +63,30 @@ public sealed class RamBudgetTests
     }
 
     [TestMethod]
+    public void SixteenBitWeightsHalveTheWeightsAndThe64_64_10BoardAppFits50KB()
+    {
+        var byName = RamBudget.Compute().ToDictionary(r => r.Name);
+        // Lean 64-64-10: int[4096] 16,404 B and int[640] 2,580 B become short[4096] 8,220 B and
+        // short[640] 1,308 B, plus the exponents' int[2] 36 B: 9,420 B less.
+        Assert.AreEqual(9420, byName["64-64-10"].Bytes[0] - byName["64-64-10, 16-bit"].Bytes[0]);
+        CollectionAssert.AreEqual(new[] { 15768, 54456, 35184, 26628, 84732 }, byName["64-64-10, 16-bit"].Bytes);
+        Assert.AreEqual(50964, byName["64-64-10, 16-bit"].BoardAppBytes);
+        Assert.IsLessThanOrEqualTo(RamBudget.ConservativeFreeHeapBytes, byName["64-64-10, 16-bit"].BoardAppBytes);
+        // Widest 64-H-10 within 50 KB, found by the command's search (monotone in H).
+        Assert.AreEqual(144, RamBudget.LargestHidden(NetworkOptions.None, false, RamBudget.ConservativeFreeHeapBytes));
+        Assert.AreEqual(265, RamBudget.LargestHidden(NetworkOptions.NarrowWeights, false, RamBudget.ConservativeFreeHeapBytes));
+        Assert.AreEqual(33, RamBudget.LargestHidden(NetworkOptions.None, true, RamBudget.ConservativeFreeHeapBytes));
+        Assert.AreEqual(64, RamBudget.LargestHidden(NetworkOptions.NarrowWeights, true, RamBudget.ConservativeFreeHeapBytes));
+    }
+
+    [TestMethod]
     public void TheCommandPrintsEveryRowAndTheMarks()
     {
         using var text = new StringWriter();
         RamBudget.Write(text);
         string table = text.ToString();
         Console.WriteLine(table);
-        StringAssert.Contains(table, "| 5-8-1 | 57 | 4,488 | 5,136 | 4,908 | 4,848 | 5,916 | 6,516 |");
-        StringAssert.Contains(table, "| 64-64-10 | 4,810 | 25,140 | 63,828 * | 44,556 | 45,456 | 103,560 ** | 88,716 ** |");
+        StringAssert.Contains(table, "| 5-8-1 | 57 | 4,536 | 5,184 | 4,956 | 4,896 | 5,964 | 6,564 |");
+        StringAssert.Contains(table, "| 64-64-10 | 4,810 | 25,188 | 63,876 * | 44,604 | 45,504 | 103,608 ** | 88,764 ** |");
     }
 }

@@ -8,11 +8,17 @@ public sealed class AllocationAndSaturationTests
     {
         foreach (Activation hidden in Enum.GetValues<Activation>())
         {
-            foreach (bool stochastic in new[] { false, true })
+            // 32-bit with momentum; 16-bit with momentum (its definition) and without (its fast path).
+            foreach ((bool stochastic, NetworkOptions extra) in new[]
+                     {
+                         (false, NetworkOptions.Momentum), (true, NetworkOptions.Momentum),
+                         (false, NetworkOptions.NarrowWeights | NetworkOptions.Momentum), (true, NetworkOptions.NarrowWeights | NetworkOptions.Momentum),
+                         (false, NetworkOptions.NarrowWeights), (true, NetworkOptions.NarrowWeights),
+                     })
             {
                 var network = new Network(new[] { 5, 8, 4, 1 }, hidden, Activation.Sigmoid, Loss.BinaryCrossEntropy, 7,
-                    NetworkOptions.GradientAccumulation | NetworkOptions.Momentum);
-                network.Momentum = Q16.FromDouble(0.9);
+                    NetworkOptions.GradientAccumulation | extra);
+                network.Momentum = (extra & NetworkOptions.Momentum) != 0 ? Q16.FromDouble(0.9) : 0;
                 network.StochasticRounding = stochastic;
                 int[] input = { Q16.One, -Q16.One, Q16.Half, 3 * Q16.One, -7 };
                 int[] target = { Q16.One };
@@ -21,7 +27,7 @@ public sealed class AllocationAndSaturationTests
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 RunCalls(network, input, target, 10_000);
                 long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                Assert.AreEqual(0L, allocated, $"{hidden}, stochastic rounding {stochastic}");
+                Assert.AreEqual(0L, allocated, $"{hidden}, stochastic rounding {stochastic}, {extra}");
             }
         }
     }

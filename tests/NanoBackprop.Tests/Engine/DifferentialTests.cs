@@ -17,7 +17,7 @@ public sealed class DifferentialTests
 
     // Learning rates, Q16.16, cycled per step: tiny (steps that round to 0 or need stochastic
     // rounding), ordinary, and saturating (lr·δ beyond Q8.24's ±128, weights driven to ±128).
-    private static readonly int[] Rates = { 1, 6554, 65536, 3 * 65536, 1 << 24, int.MaxValue, 300, 13107 };
+    internal static readonly int[] Rates = { 1, 6554, 65536, 3 * 65536, 1 << 24, int.MaxValue, 300, 13107 };
 
     public static IEnumerable<object[]> Options()
     {
@@ -165,7 +165,7 @@ public sealed class DifferentialTests
         StringAssert.Contains(failure.Message, "step 7: weights[1][15]");
     }
 
-    private static IEnumerable<(Activation Hidden, Activation Output, Loss Loss)> ActivationsAndLosses()
+    internal static IEnumerable<(Activation Hidden, Activation Output, Loss Loss)> ActivationsAndLosses()
     {
         foreach (Activation hidden in Enum.GetValues<Activation>())
         {
@@ -187,7 +187,7 @@ public sealed class DifferentialTests
         return network;
     }
 
-    private static int[] Input(Random random, int count)
+    internal static int[] Input(Random random, int count)
     {
         var input = new int[count];
         for (int i = 0; i < count; i++)
@@ -202,7 +202,7 @@ public sealed class DifferentialTests
         return input;
     }
 
-    private static int[] Target(Random random, int count, Loss loss)
+    internal static int[] Target(Random random, int count, Loss loss)
     {
         var target = new int[count];
         for (int j = 0; j < count; j++)
@@ -231,6 +231,14 @@ public sealed class DifferentialTests
                     }
 
                     break;
+                case short[][] narrowJagged:
+                    var narrowOther = (short[][])a!;
+                    for (int l = 0; l < narrowJagged.Length; l++)
+                    {
+                        CompareArray(Array.ConvertAll(narrowJagged[l], w => (int)w), Array.ConvertAll(narrowOther[l], w => (int)w), $"{context}: {name}[{l}]");
+                    }
+
+                    break;
                 case long[][] wideJagged:
                     var wideOther = (long[][])a!;
                     for (int l = 0; l < wideJagged.Length; l++)
@@ -256,8 +264,14 @@ public sealed class DifferentialTests
         }
     }
 
-    private static void CompareArray(int[] expected, int[] actual, string context)
+    private static void CompareArray(int[]? expected, int[]? actual, string context)
     {
+        if (expected == null || actual == null)
+        {
+            Assert.AreEqual(expected == null, actual == null, context + " exists in one network only");
+            return;
+        }
+
         Assert.AreEqual(expected.Length, actual.Length, context + " length");
         for (int k = 0; k < expected.Length; k++)
         {

@@ -45,10 +45,14 @@ internal static class NetworkState
             case long[] array:
                 text.Append(path).Append("=[").AppendJoin(',', array).Append("]\n");
                 break;
-            case int[][] jagged:
+            case short[] array:
+                text.Append(path).Append("=[").AppendJoin(',', array).Append("]\n");
+                break;
+            case Array jagged when jagged.GetType().GetElementType()!.IsArray:
+                // int[][], short[][], long[][]: each layer's array (null for a frozen layer's buffers).
                 for (int i = 0; i < jagged.Length; i++)
                 {
-                    Append(text, jagged[i], path + "[" + i + "]", durableOnly);
+                    Append(text, jagged.GetValue(i), path + "[" + i + "]", durableOnly);
                 }
 
                 break;

@@ -20,11 +20,20 @@ public sealed class ParityTests
     private const ulong StatisticsSeed = 20261123;
 
     /// <summary>A random net as the issue describes it: 1–3 hidden layers, widths 1–32.</summary>
-    public sealed record ParityCase(int[] Sizes, Activation Hidden, Activation Output, Loss Loss, int ValueSeed)
+    /// <remarks>
+    /// With <see cref="Narrow"/> the net has 16-bit weights (NetworkOptions.NarrowWeights) and the
+    /// reference gets their dequantised values (GetWeight: exact Q16.16). The bounds are the
+    /// 32-bit format's: Forward and Backward of a 16-bit net equal, bit for bit, a 32-bit net's
+    /// with those weights (NarrowWeightTests), so only the weights differ, and both sides share
+    /// them; the coarser weight LSB (2^(e-16)) enters through the weights themselves.
+    /// </remarks>
+    public sealed record ParityCase(int[] Sizes, Activation Hidden, Activation Output, Loss Loss, int ValueSeed, bool Narrow = false)
     {
         public override string ToString() =>
-            $"sizes {string.Join('-', Sizes)}, hidden {Hidden}, output {Output}, {Loss}, value seed {ValueSeed}";
+            $"sizes {string.Join('-', Sizes)}, hidden {Hidden}, output {Output}, {Loss}, value seed {ValueSeed}{(Narrow ? ", 16-bit weights" : "")}";
     }
+
+    private static Gen<ParityCase> CasesOf(bool narrow) => narrow ? Cases.Select(c => c with { Narrow = true }) : Cases;
 
     private static readonly Gen<ParityCase> Cases =
         from hiddenLayers in Gen.Int[1, 3]
@@ -42,7 +51,8 @@ public sealed class ParityTests
         public Run(ParityCase c)
         {
             Case = c;
-            Network = new Network(c.Sizes, c.Hidden, c.Output, c.Loss, 1, NetworkOptions.GradientAccumulation);
+            Network = new Network(c.Sizes, c.Hidden, c.Output, c.Loss, 1,
+                NetworkOptions.GradientAccumulation | (c.Narrow ? NetworkOptions.NarrowWeights : NetworkOptions.None));
             var random = new Random(c.ValueSeed);
             for (int l = 0; l < c.Sizes.Length - 1; l++)
             {
@@ -185,11 +195,13 @@ public sealed class ParityTests
     }
 
     [TestMethod]
-    public void ForwardOutputsStayWithinTheDerivedBound()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void ForwardOutputsStayWithinTheDerivedBound(bool narrow)
     {
         int checkedNets = 0;
         double worstRatio = 0;
-        Cases.Sample(c =>
+        CasesOf(narrow).Sample(c =>
         {
             var run = new Run(c);
             if (run.ForwardOutOfRange)
@@ -220,10 +232,12 @@ public sealed class ParityTests
     }
 
     [TestMethod]
-    public void GradientBoundHoldsOnFreshRandomNets()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void GradientBoundHoldsOnFreshRandomNets(bool narrow)
     {
         // CsCheck draws new nets each run and shrinks a failure to a small replayable case.
-        Cases.Sample(c =>
+        CasesOf(narrow).Sample(c =>
         {
             var run = new Run(c);
             if (!run.ReferenceOutOfRange && !run.AtAKink)
@@ -234,11 +248,13 @@ public sealed class ParityTests
     }
 
     [TestMethod]
-    public void GradientsMatchTheReferenceWithinTheFormatBound()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void GradientsMatchTheReferenceWithinTheFormatBound(bool narrow)
     {
         var stats = new Statistics();
         var pcg = new PCG(1, StatisticsSeed);
-        var sample = Enumerable.Range(0, Iterations).Select(_ => Cases.Generate(pcg, null, out Size _)).ToArray();
+        var sample = Enumerable.Range(0, Iterations).Select(_ => CasesOf(narrow).Generate(pcg, null, out Size _)).ToArray();
         foreach (var c in sample)
         {
             var run = new Run(c);

@@ -3,12 +3,15 @@ namespace NanoBackprop.Tests;
 [TestClass]
 public sealed class PersistenceTests
 {
-    /// <summary>A learner with every optional part that the blob must carry.</summary>
-    private static OnlineLearner FullLearner(int seed, bool regression = false)
+    /// <summary>A learner with every optional part that the blob must carry; with
+    /// <paramref name="narrow"/>, 16-bit weights and the first layer frozen (version 3's fields).</summary>
+    private static OnlineLearner FullLearner(int seed, bool regression = false, bool narrow = false)
     {
+        NetworkOptions extra = narrow ? NetworkOptions.NarrowWeights : NetworkOptions.None;
+        int frozen = narrow ? 1 : 0;
         var network = regression
-            ? new Network(new[] { 3, 6, 2 }, Activation.Tanh, Activation.Linear, Loss.MeanSquaredError, seed, NetworkOptions.Momentum | NetworkOptions.GradientAccumulation)
-            : new Network(new[] { 3, 6, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, seed, NetworkOptions.Momentum);
+            ? new Network(new[] { 3, 6, 2 }, Activation.Tanh, Activation.Linear, Loss.MeanSquaredError, seed, NetworkOptions.Momentum | NetworkOptions.GradientAccumulation | extra, frozen)
+            : new Network(new[] { 3, 6, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, seed, NetworkOptions.Momentum | extra, frozen);
         var learner = new OnlineLearner(network, new LearnerOptions
         {
             Task = regression ? LearnerTask.Regression : LearnerTask.Classification,
@@ -42,21 +45,24 @@ public sealed class PersistenceTests
     }
 
     [TestMethod]
-    [DataRow(false)]
-    [DataRow(true)]
-    public void ARestoredLearnerResumesBitExactly(bool regression)
+    [DataRow(false, false)]
+    [DataRow(true, false)]
+    [DataRow(false, true)]
+    [DataRow(true, true)]
+    public void ARestoredLearnerResumesBitExactly(bool regression, bool narrow)
     {
         // Train, save, "reset the board" (a fresh learner built by the same code), load, and run
         // both on the same stream: every bit of state must stay equal, PRNG and all.
-        var original = FullLearner(1, regression);
+        var original = FullLearner(1, regression, narrow);
         Feed(original, new Random(1), 500);
         byte[] blob = new byte[ModelBlob.SizeOf(original) + 7];
         long before = GC.GetAllocatedBytesForCurrentThread();
         int written = ModelBlob.Write(original, blob, 7);
         Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before, "Write allocates nothing");
         Assert.AreEqual(ModelBlob.SizeOf(original), written);
+        string savedNetwork = NetworkState.CaptureDurable(original.Network);
 
-        var restored = FullLearner(99, regression);
+        var restored = FullLearner(99, regression, narrow);
         before = GC.GetAllocatedBytesForCurrentThread();
         ModelBlob.Read(restored, blob, 7, written);
         Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before, "Read allocates nothing");
@@ -66,6 +72,13 @@ public sealed class PersistenceTests
         Feed(restored, new Random(2), 300);
         Assert.AreEqual(NetworkState.Capture(original), NetworkState.Capture(restored));
         Assert.IsGreaterThan(0L, restored.Samples - 500);
+        var description = new ModelDescription(blob, 7, written);
+        Assert.AreEqual(3, description.FormatVersion);
+        Assert.AreEqual(narrow ? 1 : 0, description.FrozenLayers);
+        Assert.AreEqual(narrow, (description.NetworkOptions & NetworkOptions.NarrowWeights) != 0);
+        var rebuilt = description.CreateLearner(new LearnerOptions());
+        ModelBlob.Read(rebuilt, blob, 7, written);
+        Assert.AreEqual(savedNetwork, NetworkState.CaptureDurable(rebuilt.Network), "CreateLearner rebuilds the structure, frozen layers and 16-bit weights included");
     }
 
     [TestMethod]
@@ -122,13 +135,15 @@ public sealed class PersistenceTests
     }
 
     [TestMethod]
-    public void FuzzedBlobsOnlyEverRaiseTheDocumentedException()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void FuzzedBlobsOnlyEverRaiseTheDocumentedException(bool narrow)
     {
-        var source = FullLearner(5);
+        var source = FullLearner(5, narrow: narrow);
         Feed(source, new Random(5), 100);
         byte[] valid = new byte[ModelBlob.SizeOf(source)];
         ModelBlob.Write(source, valid, 0);
-        var live = FullLearner(6);
+        var live = FullLearner(6, narrow: narrow);
         string before = NetworkState.Capture(live);
         var random = new Random(5);
         byte[] buffer = new byte[valid.Length + 64];

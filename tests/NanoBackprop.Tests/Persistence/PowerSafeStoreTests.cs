@@ -39,8 +39,10 @@ public sealed class PowerSafeStoreTests
         }
     }
 
-    private static OnlineLearner Learner(int seed) =>
-        new(new Network(new[] { 2, 4, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, seed, NetworkOptions.None), new LearnerOptions());
+    // With `narrow`: 16-bit weights and the first layer frozen (model blob version 3's fields).
+    private static OnlineLearner Learner(int seed, bool narrow = false) =>
+        new(new Network(new[] { 2, 4, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, seed,
+            narrow ? NetworkOptions.NarrowWeights : NetworkOptions.None, narrow ? 1 : 0), new LearnerOptions());
 
     private static void Feed(OnlineLearner learner, int seed, int count)
     {
@@ -81,12 +83,14 @@ public sealed class PowerSafeStoreTests
     }
 
     [TestMethod]
-    public void ACutAtEveryByteStillLoadsThePreviousModel()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void ACutAtEveryByteStillLoadsThePreviousModel(bool narrow)
     {
         foreach (bool throwOnCut in new[] { true, false })
         {
             var storage = new FlakyStorage();
-            var learner = Learner(4);
+            var learner = Learner(4, narrow);
             var store = new PowerSafeModelStore(storage, learner);
             Feed(learner, 4, 30);
             store.Save();
@@ -116,7 +120,7 @@ public sealed class PowerSafeStoreTests
                 }
 
                 storage.CutAfter = -1;
-                var rebooted = Learner(7);
+                var rebooted = Learner(7, narrow);
                 Assert.IsTrue(new PowerSafeModelStore(storage, rebooted).Load(), $"cut at {cut}");
                 Assert.AreEqual(saved, NetworkState.CaptureDurable(rebooted), $"cut at byte {cut} ({(throwOnCut ? "throws" : "stops")})");
                 storage.Slots[0] = slotsBefore[0];
@@ -125,7 +129,7 @@ public sealed class PowerSafeStoreTests
 
             // After all that, a complete save is the newest model.
             store.Save();
-            var final = Learner(8);
+            var final = Learner(8, narrow);
             Assert.IsTrue(new PowerSafeModelStore(storage, final).Load());
             Assert.AreEqual(NetworkState.CaptureDurable(learner), NetworkState.CaptureDurable(final));
         }

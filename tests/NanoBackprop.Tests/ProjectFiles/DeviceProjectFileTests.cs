@@ -217,7 +217,7 @@ public sealed class DeviceProjectFileTests
         using var text = new StringWriter();
         NanoBackprop.Cli.RamBudget.Write(text);
         string[] rows = text.ToString().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith('|')).ToArray();
-        Assert.HasCount(2 + NanoBackprop.Cli.RamBudget.Topologies.Length, rows);
+        Assert.HasCount(2 + 2 * NanoBackprop.Cli.RamBudget.Topologies.Length, rows);
         string root = ProjectFileTests.RepositoryRoot();
         foreach (string doc in new[] { "docs/BOARDS.md", "boards/esp32-devkitc/README.md", "boards/esp32-s3-devkitc/README.md" })
         {
