@@ -67,7 +67,8 @@ public static class RoomsCommand
             o.WriteLine("Room occupancy (UCI Room Occupancy Estimation, CC BY 4.0): 16-12-4 tanh/softmax, categorical cross-entropy");
             o.WriteLine($"  desktop: {settings.Epochs} epochs over the {data.Dates.Count(x => x.StartsWith("2017", StringComparison.Ordinal))} December rows at rate {settings.TrainRate:0.####}, class balance on");
             o.WriteLine($"  board: the model blob ({runs[0].BlobBytes} bytes) read into a fresh learner; January in file order, predict every row, learn from every {settings.LabelEvery}th (rate {settings.BoardRate:0.####}"
-                + (settings.ReplayRows > 0 ? $", replaying the last {settings.ReplayRows} labelled readings with each label" : "") + $"); board app RAM {runs[0].BoardRamBytes:N0} bytes");
+                + (settings.ReplayRows > 0 ? $", replaying the last {settings.ReplayRows} labelled readings with each label" : "") + $"); board app RAM {runs[0].BoardRamBytes:N0} bytes"
+                + (settings.ReplayRows > 0 ? $" ({RoomsReplay.ReplayBufferBytes(settings.ReplayRows):N0} of them the replay buffer)" : ""));
             o.WriteLine($"  medians over seeds 0-{seedCount - 1}, accuracy / balanced accuracy in %:");
             o.WriteLine("  | day | rows | frozen | learning | last label | frozen (double) | learning (double) |");
             o.WriteLine("  |---|---:|---:|---:|---:|---:|---:|");

@@ -26,7 +26,7 @@ public static class RoomsReplay
     public sealed record Settings(int Epochs, double TrainRate, double BoardRate, int LabelEvery, int ReplayRows);
 
     /// <summary>The settings the docs report.</summary>
-    public static readonly Settings Default = new(Epochs: 5, TrainRate: 0.05, BoardRate: 0.1, LabelEvery: 20, ReplayRows: 0);
+    public static readonly Settings Default = new(Epochs: 5, TrainRate: 0.05, BoardRate: 0.1, LabelEvery: 20, ReplayRows: 16);
 
     /// <summary>Accuracy and balanced accuracy (mean recall over the classes present) of some rows.</summary>
     public sealed record Scores(double Accuracy, double BalancedAccuracy);
@@ -126,8 +126,15 @@ public static class RoomsReplay
         }).ToArray();
         Day whole = MakeDay("all January", Enumerable.Range(0, january.Length).ToArray(), labels, predictions);
         return new Result(seed, days, whole, Curve(labels, predictions[1]), Curve(labels, predictions[0]), Curve(labels, predictions[2]), Curve(labels, predictions[4]),
-            blob.Length, RamBudget.BoardAppBytes(board, new PowerSafeModelStore(new NoStorage(), board), new NoStorage()) + replay.Length * 4);
+            blob.Length, RamBudget.BoardAppBytes(board, new PowerSafeModelStore(new NoStorage(), board), new NoStorage()) + ReplayBufferBytes(settings.ReplayRows));
     }
+
+    /// <summary>
+    /// RAM a board needs for the replay buffer: the kept raw readings (16 ints each) and their
+    /// labels, as two flat int arrays on the nanoCLR heap; 0 without a buffer.
+    /// </summary>
+    public static int ReplayBufferBytes(int rows) =>
+        rows == 0 ? 0 : MemoryFootprint.ArrayBytes(rows * RoomsData.FeatureNames.Length, 4) + MemoryFootprint.ArrayBytes(rows, 4);
 
     /// <summary>Accuracy and balanced accuracy over the given rows (classes present in them).</summary>
     public static Scores Score(int[] rows, int[] labels, int[] predicted)
