@@ -164,8 +164,10 @@ public static class RamBudget
     /// <summary>The table's rows.</summary>
     public static Row[] Compute() => Topologies.Select(ComputeRow).ToArray();
 
-    /// <summary>Bytes of the snapshot the divergence guard keeps: int[ParameterCount].</summary>
-    public static int SnapshotBytes(Network network) => MemoryFootprint.ArrayBytes(network.ParameterCount, 4);
+    /// <summary>Bytes of the snapshot the divergence guard of a classifier keeps: int[ParameterCount]
+    /// for the parameters and long[1 + 2 × inputs] for the input scaler's count, means and variances.</summary>
+    public static int SnapshotBytes(Network network) =>
+        MemoryFootprint.ArrayBytes(network.ParameterCount, 4) + MemoryFootprint.ArrayBytes(1 + 2 * network.InputCount, 8);
 
     /// <summary>
     /// The library's share of a board app: the network (with the shared table), the learner

@@ -390,6 +390,57 @@ namespace NanoBackprop
             }
         }
 
+        // The statistics a divergence guard's snapshot keeps (count, then each feature's mean and
+        // variance): a rollback restores them with the weights, so a glitch that reached the
+        // statistics before the weights diverged is undone too.
+        internal int StatisticsLength
+        {
+            get { return 1 + 2 * means.Length; }
+        }
+
+        internal void CopyStatisticsTo(long[] destination, int offset)
+        {
+            destination[offset] = count;
+            Array.Copy(means, 0, destination, offset + 1, means.Length);
+            Array.Copy(variances, 0, destination, offset + 1 + means.Length, variances.Length);
+        }
+
+        internal void CopyStatisticsFrom(long[] source, int offset)
+        {
+            count = source[offset];
+            Array.Copy(source, offset + 1, means, 0, means.Length);
+            Array.Copy(source, offset + 1 + means.Length, variances, 0, variances.Length);
+        }
+
+        // A snapshot of the statistics in the model blob (version 3 on), laid out and range-checked
+        // as TransferState stores the live ones.
+        internal static void TransferStatistics(ref ModelCursor cursor, long[] statistics, int offset, int featureCount)
+        {
+            long storedCount = cursor.Int64(statistics[offset], 0, long.MaxValue, "snapshot scaler count");
+            if (cursor.Copying)
+            {
+                statistics[offset] = storedCount;
+            }
+
+            for (int k = offset + 1; k < offset + 1 + featureCount; k++)
+            {
+                long mean = cursor.Int64(statistics[k], (long)int.MinValue << 16, (long)int.MaxValue << 16, "snapshot scaler mean");
+                if (cursor.Copying)
+                {
+                    statistics[k] = mean;
+                }
+            }
+
+            for (int k = offset + 1 + featureCount; k < offset + 1 + 2 * featureCount; k++)
+            {
+                long variance = cursor.Int64(statistics[k], 0, 1L << 62, "snapshot scaler variance");
+                if (cursor.Copying)
+                {
+                    statistics[k] = variance;
+                }
+            }
+        }
+
         // The scaler's part of the model blob (see ModelBlob): count, frozen, saturated readings,
         // clamped and rejected readings (from version 2), then each feature's mean and variance.
         internal void TransferState(ref ModelCursor cursor)

@@ -7,7 +7,7 @@ namespace NanoBackprop
     /// written into and read from a caller's <c>byte[]</c> without allocating.
     /// </summary>
     /// <remarks>
-    /// <para>Layout (version 2, little-endian), in this order:</para>
+    /// <para>Layout (version 3, little-endian), in this order:</para>
     /// <list type="number">
     /// <item>"NBPM", version (u16), fractional bits (u8, 16), layer count (u8), layer sizes (u16 each),
     /// hidden and output activation, loss, network options, task (u8 each), batch size (u16),
@@ -20,9 +20,15 @@ namespace NanoBackprop
     /// state (u8), the snapshot where the guard is on (i32 each);</item>
     /// <item>each scaler (inputs; targets for regression): count (i64), frozen (u8), saturated
     /// readings (i32), means and variances (i64 each);</item>
+    /// <item>a softmax classifier's labels learned per class (i64 each, K of them);</item>
+    /// <item>where the guard is on, the snapshot's scaler statistics, for each scaler: count, the
+    /// means, then the variances (i64 each);</item>
     /// <item>CRC-32 of everything before it (u32).</item>
     /// </list>
-    /// <para>Version 1 differs only in that the gradient sums are i32 (they saturated at ±32,768)
+    /// <para>Version 2 differs only in that it has no snapshot of the scalers' statistics and no
+    /// class counts (softmax arrived with version 3); Read
+    /// loads it with the loaded statistics as the snapshot's.</para>
+    /// <para>Version 1 differs from version 2 only in that the gradient sums are i32 (they saturated at ±32,768)
     /// and the scalers have no outlier counters; Read still loads it (the counters start at 0).</para>
     /// <para>This list is a summary. The layout is defined once, in code: ModelBlob.Transfer
     /// (the header), then each owner's TransferStructure and TransferState (Network,
@@ -38,7 +44,7 @@ namespace NanoBackprop
     {
         /// <summary>The format version this library writes (it reads every version from
         /// <see cref="OldestReadableVersion"/> to this one).</summary>
-        public const int Version = 2;
+        public const int Version = 3;
 
         /// <summary>The oldest format version this library still reads: 1 (32-bit gradient sums,
         /// no scaler outlier counters), loaded into the current layout.</summary>

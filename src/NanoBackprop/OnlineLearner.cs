@@ -15,9 +15,11 @@ namespace NanoBackprop
     /// predicted quantity, standardised internally by a second scaler.</para>
     /// <para><b>Divergence guard</b> (optional): every <see cref="LearnerOptions.SnapshotInterval"/>
     /// samples, if training looks healthy (running loss at most 2× its long-run level + 0.05 and no
-    /// weight pushed to ±128 since the last snapshot), the parameters are copied aside. Training has
+    /// weight pushed to ±128 since the last snapshot), the parameters and the scalers' statistics
+    /// (count, means, variances) are copied aside. Training has
     /// diverged when the running loss exceeds 4× its long-run level + 0.05 <i>and</i> some weight has
-    /// been held at ±128 since the last snapshot: then the snapshot is restored, momentum cleared,
+    /// been held at ±128 since the last snapshot: then the snapshot is restored (the scalers'
+    /// statistics too, unless a scaler is frozen), momentum cleared,
     /// the rate halved (for every schedule, below its floor too, down to
     /// <see cref="LearnerOptions.MinimumRateFloor"/>; at most four halvings in a row, recovering one
     /// halving per healthy snapshot), and
@@ -53,6 +55,8 @@ namespace NanoBackprop
         private readonly int[] scaledTarget;
         private readonly int[] rawPrediction;
         private readonly int[] snapshot;
+        // The scalers' statistics at the snapshot (inputs, then targets for regression).
+        private readonly long[] scalerSnapshot;
 
         private long samples;
         private long updates;
@@ -105,6 +109,9 @@ namespace NanoBackprop
             scaledTarget = new int[network.OutputCount];
             rawPrediction = task == LearnerTask.Regression ? new int[network.OutputCount] : null;
             snapshot = options.DivergenceGuard ? new int[network.ParameterCount] : null;
+            scalerSnapshot = options.DivergenceGuard
+                ? new long[scaler.StatisticsLength + (targetScaler != null ? targetScaler.StatisticsLength : 0)]
+                : null;
             longRunLoss = 0;
             network.LearningRate = baseLearningRate;
         }
@@ -550,6 +557,7 @@ namespace NanoBackprop
             if (hasSnapshot && saturatedSinceCheck && running > 4 * longRun + HealthyMargin)
             {
                 network.CopyParametersFrom(snapshot);
+                RestoreScalerStatistics();
                 runningLoss = longRun << RunningLossShift;
                 recoveryShift = recoveryShift < MaxRecoveryShift ? recoveryShift + 1 : MaxRecoveryShift;
                 if (rollbacks < int.MaxValue)
@@ -564,6 +572,7 @@ namespace NanoBackprop
             if (samples % snapshotInterval == 0 && !saturatedSinceCheck && running <= 2 * longRun + HealthyMargin)
             {
                 network.CopyParametersTo(snapshot);
+                SnapshotScalerStatistics();
                 hasSnapshot = true;
                 recoveryShift = recoveryShift > 0 ? recoveryShift - 1 : 0;
                 state = LearnerState.Learning;
@@ -572,6 +581,30 @@ namespace NanoBackprop
             if (samples % snapshotInterval == 0)
             {
                 saturationsAtCheck = network.WeightSaturations;
+            }
+        }
+
+        private void SnapshotScalerStatistics()
+        {
+            scaler.CopyStatisticsTo(scalerSnapshot, 0);
+            if (targetScaler != null)
+            {
+                targetScaler.CopyStatisticsTo(scalerSnapshot, scaler.StatisticsLength);
+            }
+        }
+
+        // A frozen scaler's statistics belong to whoever froze it (a calibration, a board's
+        // declared figures): a rollback leaves them alone.
+        private void RestoreScalerStatistics()
+        {
+            if (!scaler.Frozen)
+            {
+                scaler.CopyStatisticsFrom(scalerSnapshot, 0);
+            }
+
+            if (targetScaler != null && !targetScaler.Frozen)
+            {
+                targetScaler.CopyStatisticsFrom(scalerSnapshot, scaler.StatisticsLength);
             }
         }
 
@@ -630,6 +663,40 @@ namespace NanoBackprop
             if (targetScaler != null)
             {
                 targetScaler.TransferState(ref cursor);
+            }
+
+            // A softmax classifier's labels per class (version 3 on; older blobs hold none, and
+            // no softmax model was written before version 3: the counts then start at 0).
+            if (classCounts != null)
+            {
+                for (int c = 0; c < classCounts.Length; c++)
+                {
+                    long storedCount = cursor.Version >= 3 ? cursor.Int64(classCounts[c], 0, storedSamples, "class count") : 0;
+                    if (cursor.Copying)
+                    {
+                        classCounts[c] = storedCount;
+                    }
+                }
+            }
+
+            if (scalerSnapshot == null)
+            {
+                return;
+            }
+
+            if (cursor.Version >= 3)
+            {
+                InputScaler.TransferStatistics(ref cursor, scalerSnapshot, 0, scaler.FeatureCount);
+                if (targetScaler != null)
+                {
+                    InputScaler.TransferStatistics(ref cursor, scalerSnapshot, scaler.StatisticsLength, targetScaler.FeatureCount);
+                }
+            }
+            else if (cursor.Copying)
+            {
+                // Versions 1 and 2 kept no scaler statistics in the snapshot: the loaded ones are
+                // the best available (a rollback then keeps the scalers as loaded).
+                SnapshotScalerStatistics();
             }
         }
     }

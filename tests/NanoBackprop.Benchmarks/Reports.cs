@@ -107,7 +107,7 @@ namespace NanoBackprop.Benchmarks
             var text = new StringBuilder();
             text.AppendLine("Each component (both options, in an OnlineLearner with the divergence guard; nanoCLR heap bytes, from the CLI's heap walker; in brackets bytes per weight, per bias or per parameter):");
             text.AppendLine();
-            text.AppendLine("| topology | weights | biases | activations + pre-activations | deltas (+ exponents, exact scratch) | layer sizes + Network object | gradients | velocities | shared table | learner: snapshot (guard) | learner: input scaler | learner: object and buffers |");
+            text.AppendLine("| topology | weights | biases | activations + pre-activations | deltas (+ exponents, exact scratch) | layer sizes + Network object | gradients | velocities | shared table | learner: snapshot (guard: parameters, scaler statistics) | learner: input scaler | learner: object and buffers |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (string topology in TrainingWorkload.Topologies)
             {
@@ -129,7 +129,7 @@ namespace NanoBackprop.Benchmarks
                 int gradients = Field(network, "weightGradients", "biasGradients");
                 int velocities = Field(network, "weightVelocities", "biasVelocities");
                 int table = MemoryFootprint.SharedTableBytes;
-                int snapshot = Field(learner, "snapshot");
+                int snapshot = Field(learner, "snapshot", "scalerSnapshot");
                 int scaler = Field(learner, "scaler", "targetScaler");
                 int learnerTotal = NanoBackprop.Cli.NanoClrHeap.Bytes(learner, network);
                 int learnerRest = learnerTotal - snapshot - scaler;

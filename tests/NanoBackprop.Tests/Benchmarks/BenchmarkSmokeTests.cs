@@ -264,10 +264,11 @@ public sealed class BenchmarkSmokeTests
         // docs/ENGINE.md's figures for 5-8-1.
         StringAssert.Contains(table, "| 5-8-1 | 57 | 4,488 | 5,136 | 4,908 | 5,556 |");
         // By component, 5-8-1: weights are an outer array of 2 references (20 + 24 -> 48 bytes)
-        // and int[40] (180) and int[8] (52 -> 60): 288; the snapshot is int[57] (248 -> 252); the
+        // and int[40] (180) and int[8] (52 -> 60): 288; the snapshot is int[57] (248 -> 252) and
+        // the scaler's statistics long[1 + 2·5] (108); the
         // gradient sums are long[40] (340 -> 348), long[8] (84), long[8] and long[1] (28 -> 36)
         // with two outer arrays (48 each): 648.
-        StringAssert.Contains(table, "| 5-8-1 | 288 (6.00) | 132 (14.67) | 324 | 312 | 336 | 648 (11.37) | 420 (7.37) | 3,096 | 252 (4.42) | 348 | 432 |");
+        StringAssert.Contains(table, "| 5-8-1 | 288 (6.00) | 132 (14.67) | 324 | 312 | 336 | 648 (11.37) | 420 (7.37) | 3,096 | 360 (6.32) | 348 | 444 |");
         foreach (string topology in TrainingWorkload.Topologies)
         {
             int[] sizes = TrainingWorkload.ParseTopology(topology);

@@ -87,7 +87,7 @@ public sealed class CliTests
         Assert.AreEqual(57, inspect.GetProperty("parameters").GetInt32());
         Assert.AreEqual("valid", inspect.GetProperty("crc").GetString());
         Assert.AreEqual(16286L, inspect.GetProperty("samples").GetInt64());
-        Assert.AreEqual("Q16.16, blob version 2", inspect.GetProperty("format").GetString());
+        Assert.AreEqual("Q16.16, blob version 3", inspect.GetProperty("format").GetString());
         // The scaler's outlier counters (blob version 2): no range was declared, so nothing was
         // rejected; the Occupancy lights and CO2 jump beyond 4σ as people arrive.
         Assert.AreEqual(0, inspect.GetProperty("rejectedReadings").GetInt32());

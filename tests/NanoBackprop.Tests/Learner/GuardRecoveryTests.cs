@@ -71,6 +71,54 @@ public sealed class GuardRecoveryTests
         Assert.AreEqual(expected, learner.CurrentLearningRate);
     }
 
+    // Issue 12 item 1: the guard's snapshot includes the scalers. The same repro with the scalers
+    // learning: the junk moves their statistics before the weights diverge; the rollback puts the
+    // statistics back to those of the snapshot (their count included), recorded here reading by
+    // reading.
+    [TestMethod]
+    public void ARollbackRestoresTheScalersStatisticsOfTheSnapshot()
+    {
+        var options = new LearnerOptions { Task = LearnerTask.Regression, ClassBalance = false, DivergenceGuard = true, SnapshotInterval = 32 };
+        var network = new Network(new[] { 2, 8, 1 }, Activation.Relu, Activation.Linear, Loss.MeanSquaredError, 9, NetworkOptions.None);
+        var learner = new OnlineLearner(network, options);
+        var seen = new Dictionary<long, (int Mean0, int Deviation0, int Mean1, int TargetMean, int TargetDeviation)>();
+        var random = new Random(9);
+        for (int k = 0; k < 3000; k++)
+        {
+            int[] reading = { random.Next(-1000, 1001), random.Next(-1000, 1001) };
+            learner.Learn(reading, new[] { reading[0] + reading[1] });
+            seen[learner.Scaler.Count] = Statistics(learner);
+        }
+
+        long countBefore = 0;
+        (int, int, int, int, int) statisticsBefore = default;
+        for (int k = 0; k < 20000 && learner.Rollbacks == 0; k++)
+        {
+            countBefore = learner.Scaler.Count;
+            statisticsBefore = Statistics(learner);
+            int extreme = random.Next(2) == 0 ? 1_000_000 : -1_000_000;
+            learner.Learn(new[] { extreme, -extreme }, new[] { random.Next(2) == 0 ? 1_000_000 : -1_000_000 });
+            if (learner.Rollbacks == 0)
+            {
+                seen[learner.Scaler.Count] = Statistics(learner);
+            }
+        }
+
+        Console.WriteLine($"rollback at sample {learner.Samples}: scaler count {countBefore} -> {learner.Scaler.Count}, statistics {statisticsBefore} -> {Statistics(learner)}");
+        Assert.AreEqual(1, learner.Rollbacks);
+        Assert.IsLessThan(countBefore, learner.Scaler.Count, "the count went back to the snapshot's");
+        Assert.AreEqual(0, learner.Scaler.Count % 32, "a snapshot is taken at an interval check");
+        Assert.AreEqual(learner.Scaler.Count, learner.TargetScaler!.Count);
+        Assert.AreEqual(seen[learner.Scaler.Count], Statistics(learner), "the statistics the scalers had at that count");
+        Assert.AreNotEqual(statisticsBefore, Statistics(learner), "the junk had moved them");
+    }
+
+    private static (int, int, int, int, int) Statistics(OnlineLearner learner)
+    {
+        return (learner.Scaler.GetMean(0), learner.Scaler.GetStandardDeviation(0), learner.Scaler.GetMean(1),
+            learner.TargetScaler!.GetMean(0), learner.TargetScaler.GetStandardDeviation(0));
+    }
+
     private static OnlineLearner Repro(LearnerOptions options, out int rateBeforeRollback)
     {
         var network = new Network(new[] { 2, 8, 1 }, Activation.Relu, Activation.Linear, Loss.MeanSquaredError, 9, NetworkOptions.None);

@@ -119,4 +119,47 @@ public sealed class SoftmaxLearnerTests
 
         Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [TestMethod]
+    public void TheBlobCarriesSoftmaxAndTheCountsPerClass()
+    {
+        OnlineLearner learner = Build(true);
+        var random = new Random(6);
+        for (int n = 0; n < 50; n++)
+        {
+            int label = n % 5 == 0 ? 2 : n % 2;
+            learner.LearnClass(Reading(random, label), label);
+        }
+
+        byte[] blob = new byte[ModelBlob.SizeOf(learner)];
+        Assert.AreEqual(blob.Length, ModelBlob.Write(learner, blob, 0));
+        var description = new ModelDescription(blob, 0, blob.Length);
+        Assert.AreEqual(3, description.Classes);
+        Assert.AreEqual(Activation.Softmax, description.OutputActivation);
+        Assert.AreEqual(Loss.CategoricalCrossEntropy, description.Loss);
+        Assert.AreEqual(ModelBlob.Version, description.FormatVersion);
+
+        OnlineLearner loaded = Build(true, seed: 99);
+        ModelBlob.Read(loaded, blob, 0, blob.Length);
+        CollectionAssert.AreEqual(new[] { 20L, 20L, 10L }, new[] { loaded.ClassCount(0), loaded.ClassCount(1), loaded.ClassCount(2) });
+        int[] raw = { 150, 0 };
+        CollectionAssert.AreEqual(learner.Predict(raw), loaded.Predict(raw));
+        Assert.AreEqual(learner.LearnClass(raw, 1), loaded.LearnClass(raw, 1), "the loaded learner goes on bit for bit");
+        DifferentialTests.AssertSameState(learner.Network, loaded.Network, "after one more step");
+
+        // One more class costs the blob one output neuron (6 weights and a bias, 4 bytes each) and
+        // one class count (8 bytes).
+        var four = new OnlineLearner(new Network(new[] { 2, 6, 4 }, Activation.Tanh, Activation.Softmax, Loss.CategoricalCrossEntropy, 3, NetworkOptions.None),
+            new LearnerOptions { ClassBalance = true });
+        Assert.AreEqual(ModelBlob.SizeOf(learner) + 7 * 4 + 8, ModelBlob.SizeOf(four));
+        Assert.AreEqual(0, new ModelDescription(DeviceBlob(), 0, DeviceBlob().Length).Classes, "a sigmoid model has no classes");
+    }
+
+    private static byte[] DeviceBlob()
+    {
+        var learner = new OnlineLearner(new Network(new[] { 2, 3, 1 }, Activation.Tanh, Activation.Sigmoid, 1), new LearnerOptions());
+        byte[] blob = new byte[ModelBlob.SizeOf(learner)];
+        ModelBlob.Write(learner, blob, 0);
+        return blob;
+    }
 }

@@ -48,8 +48,9 @@ public sealed class BlobBytesTests
     };
 
     // Format version 2 (64-bit gradient sums, the scalers' outlier counters), pinned when it was
-    // introduced: printed by this test's steps at the commit that bumped the version.
-    private static readonly (int Size, string Sha256Prefix)[] Expected =
+    // introduced: printed by this test's steps at the commit that bumped the version;
+    // BlobVersion2Fixtures holds the bytes.
+    private static readonly (int Size, string Sha256Prefix)[] ExpectedVersion2 =
     {
         (305, "2AC938A6BBD453C2"),
         (433, "1BABA0A666C0284B"),
@@ -81,40 +82,53 @@ public sealed class BlobBytesTests
         (430, "30FAB63B6FE857FB"),
     };
 
+    private static string[] Fixtures(int version) => version == 1 ? BlobVersion1Fixtures.Hex : BlobVersion2Fixtures.Hex;
+
+    private static (int Size, string Sha256Prefix)[] Pins(int version) => version == 1 ? ExpectedVersion1 : ExpectedVersion2;
+
     [TestMethod]
-    public void VersionOneFixturesAreThePinnedVersionOneBytes()
+    [DataRow(1)]
+    [DataRow(2)]
+    public void OlderVersionFixturesAreTheirPinnedBytes(int version)
     {
-        Assert.AreEqual(ExpectedVersion1.Length, BlobVersion1Fixtures.Hex.Length);
-        for (int n = 0; n < ExpectedVersion1.Length; n++)
+        string[] fixtures = Fixtures(version);
+        Assert.AreEqual(Pins(version).Length, fixtures.Length);
+        for (int n = 0; n < fixtures.Length; n++)
         {
-            byte[] blob = Convert.FromHexString(BlobVersion1Fixtures.Hex[n]);
-            Assert.AreEqual(ExpectedVersion1[n].Size, blob.Length, $"fixture {n}: size");
-            Assert.AreEqual(ExpectedVersion1[n].Sha256Prefix, Convert.ToHexString(SHA256.HashData(blob))[..16], $"fixture {n}: bytes");
-            Assert.AreEqual(1, blob[4] | (blob[5] << 8), $"fixture {n}: version field");
+            byte[] blob = Convert.FromHexString(fixtures[n]);
+            Assert.AreEqual(Pins(version)[n].Size, blob.Length, $"version {version} fixture {n}: size");
+            Assert.AreEqual(Pins(version)[n].Sha256Prefix, Convert.ToHexString(SHA256.HashData(blob))[..16], $"version {version} fixture {n}: bytes");
+            Assert.AreEqual(version, blob[4] | (blob[5] << 8), $"version {version} fixture {n}: version field");
         }
     }
 
     [TestMethod]
-    public void VersionOneBlobsLoadIntoTheCurrentLearnerWithTheSamePredictions()
+    [DataRow(1)]
+    [DataRow(2)]
+    public void OlderVersionBlobsLoadIntoTheCurrentLearnerWithTheSamePredictions(int version)
     {
-        // Each version-1 blob, read into a learner built with another seed, gives the state of the
-        // same learner trained by the current code: its version-2 blob is byte-identical and it
-        // predicts the same on 50 fresh readings.
+        // Each older blob, read into a learner built with another seed, gives the state of the
+        // same learner trained by the current code: its current blob is byte-identical except for
+        // the snapshot's scaler statistics at the end (older versions did not store them: a loaded
+        // learner takes the loaded statistics) and it predicts the same on 50 fresh readings.
         int n = 0;
         foreach ((NetworkOptions options, bool regression, bool guard, int batch) in Learners())
         {
-            string what = $"learner {n}: {options}, regression {regression}, guard {guard}, batch {batch}";
+            string what = $"version {version}, learner {n}: {options}, regression {regression}, guard {guard}, batch {batch}";
             OnlineLearner trained = Trained(n, options, regression, guard, batch, out LearnerOptions learnerOptions);
-            byte[] version1 = Convert.FromHexString(BlobVersion1Fixtures.Hex[n]);
-            Assert.AreEqual(1, new ModelDescription(version1, 0, version1.Length).FormatVersion, what);
+            byte[] old = Convert.FromHexString(Fixtures(version)[n]);
+            Assert.AreEqual(version, new ModelDescription(old, 0, old.Length).FormatVersion, what);
             var loaded = new OnlineLearner(Build(1, options, regression), learnerOptions);
-            ModelBlob.Read(loaded, version1, 0, version1.Length);
+            ModelBlob.Read(loaded, old, 0, old.Length);
 
             byte[] expected = new byte[ModelBlob.SizeOf(trained)];
             ModelBlob.Write(trained, expected, 0);
             byte[] written = new byte[ModelBlob.SizeOf(loaded)];
             ModelBlob.Write(loaded, written, 0);
-            CollectionAssert.AreEqual(expected, written, what + ": version-2 blob of the loaded learner");
+            Assert.AreEqual(expected.Length, written.Length, what + ": size");
+            int scalerSnapshotBytes = guard ? 8 * (1 + 2 * 3) + (regression ? 8 * (1 + 2 * 2) : 0) : 0;
+            int compared = expected.Length - 4 - scalerSnapshotBytes;
+            CollectionAssert.AreEqual(expected[..compared], written[..compared], what + ": current blob of the loaded learner");
 
             var random = new Random(1000 + n);
             for (int s = 0; s < 50; s++)
@@ -126,21 +140,23 @@ public sealed class BlobBytesTests
             n++;
         }
 
-        Assert.AreEqual(BlobVersion1Fixtures.Hex.Length, n);
+        Assert.AreEqual(Fixtures(version).Length, n);
     }
 
     [TestMethod]
-    public void FuzzedVersionOneBlobsOnlyEverRaiseTheDocumentedException()
+    [DataRow(1)]
+    [DataRow(2)]
+    public void FuzzedOlderVersionBlobsOnlyEverRaiseTheDocumentedException(int version)
     {
-        // Bit flips and byte rewrites in each version-1 fixture, CRC recomputed so that parsing
-        // reaches the values: Read either loads it or throws InvalidModelException and leaves the
-        // learner's blob exactly as it was.
+        // Bit flips and byte rewrites in each fixture, CRC recomputed so that parsing reaches the
+        // values: Read either loads it or throws InvalidModelException and leaves the learner's
+        // blob exactly as it was.
         int n = 0, rejected = 0, accepted = 0;
         var random = new Random(12);
         foreach ((NetworkOptions options, bool regression, bool guard, int batch) in Learners())
         {
             Trained(n, options, regression, guard, batch, out LearnerOptions learnerOptions);
-            byte[] valid = Convert.FromHexString(BlobVersion1Fixtures.Hex[n]);
+            byte[] valid = Convert.FromHexString(Fixtures(version)[n]);
             var live = new OnlineLearner(Build(1, options, regression), learnerOptions);
             for (int trial = 0; trial < 300; trial++)
             {
@@ -166,7 +182,7 @@ public sealed class BlobBytesTests
                 {
                     byte[] after = new byte[before.Length];
                     ModelBlob.Write(live, after, 0);
-                    CollectionAssert.AreEqual(before, after, $"fixture {n}, trial {trial}: a rejected blob changed the learner");
+                    CollectionAssert.AreEqual(before, after, $"version {version} fixture {n}, trial {trial}: a rejected blob changed the learner");
                     rejected++;
                 }
             }
@@ -174,14 +190,48 @@ public sealed class BlobBytesTests
             n++;
         }
 
-        Console.WriteLine($"version-1 fuzz: {accepted} accepted, {rejected} rejected");
+        Console.WriteLine($"version-{version} fuzz: {accepted} accepted, {rejected} rejected");
         Assert.AreEqual(28 * 300, accepted + rejected);
         Assert.IsGreaterThan(28 * 150, rejected, "at least every flip without a fixed CRC is rejected");
         Assert.IsGreaterThan(0, accepted, "some flips land in values any blob may hold");
     }
 
+    // Format version 3 (the guard's snapshot keeps the scalers' statistics), pinned when it was
+    // introduced: printed by the next test's steps at the commit that bumped the version.
+    private static readonly (int Size, string Sha256Prefix)[] Expected =
+    {
+         (305, "8605EE7E4D8B6B53"),
+         (489, "782F179B51E34619"),
+         (358, "4F8E3CD51D2E5952"),
+         (582, "AB4A8E494831B602"),
+         (433, "3CBDEC56ABBC122C"),
+         (617, "1580466719C9203E"),
+         (486, "8020D7707AB4876F"),
+         (710, "E4EC9F6208BE12A0"),
+         (561, "13F4C9C96913397F"),
+         (561, "E7C0074C6E04CF19"),
+         (745, "B1F658C2F9910447"),
+         (745, "F27D08FD6144AB98"),
+         (614, "0172E0B629D51C93"),
+         (614, "605CD07D0E26ED40"),
+         (838, "09173CEA41B16878"),
+         (838, "4D4BC626DE928592"),
+         (577, "6CE7E566D1919AF9"),
+         (577, "9B572175907AA53E"),
+         (733, "E9A72BEB218306A7"),
+         (733, "584AA56BD67DD85F"),
+         (630, "232159358DBB598C"),
+         (630, "60C0878C29146126"),
+         (826, "9FC367F2636D0A47"),
+         (826, "0692E03558E21C58"),
+         (277, "5F3166513B33D0E7"),
+         (433, "16E06FE6D950DC74"),
+         (330, "CF1D5A63DE3C7849"),
+         (526, "931A869FEFFF104A"),
+    };
+
     [TestMethod]
-    public void BlobsAreByteIdenticalToTheirPinnedVersionTwoBytes()
+    public void BlobsAreByteIdenticalToTheirPinnedVersionThreeBytes()
     {
         int n = 0;
         foreach ((NetworkOptions options, bool regression, bool guard, int batch) in Learners())

@@ -95,8 +95,8 @@ public sealed class PersistenceTests
         }
 
         Rejects(Mutated(0, (byte)'X'), blob.Length, "wrong magic");
-        Rejects(Mutated(4, 3), blob.Length, "format version 3; this library reads versions 1 to 2");
-        Rejects(Mutated(4, 0), blob.Length, "format version 0; this library reads versions 1 to 2");
+        Rejects(Mutated(4, 4), blob.Length, "format version 4; this library reads versions 1 to 3");
+        Rejects(Mutated(4, 0), blob.Length, "format version 0; this library reads versions 1 to 3");
         Rejects(Mutated(6, 8), blob.Length, "8 fractional bits");
         Rejects(Mutated(7, 4), blob.Length, "4 layers; the network has 3");
         Rejects(Mutated(10, 7), blob.Length, "layer 1 has 7 neurons");
