@@ -87,6 +87,7 @@ namespace NanoBackprop
         /// size. Allocates nothing.
         /// </summary>
         /// <exception cref="ArgumentNullException">An argument is null.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">offset lies outside buffer.</exception>
         /// <exception cref="ArgumentException">The buffer is too small (nothing is written).</exception>
         public static int Write(OnlineLearner learner, byte[] buffer, int offset)
         {
@@ -101,7 +102,12 @@ namespace NanoBackprop
                 throw new ArgumentNullException("buffer", "ModelBlob.Write: buffer is null.");
             }
 
-            if (offset < 0 || offset > buffer.Length || buffer.Length - offset < size)
+            if (offset < 0 || offset > buffer.Length)
+            {
+                throw new ArgumentOutOfRangeException("offset", "ModelBlob.Write: offset " + offset + " is outside the buffer of " + buffer.Length + " bytes.");
+            }
+
+            if (buffer.Length - offset < size)
             {
                 throw new ArgumentException("ModelBlob.Write: the blob needs " + size + " bytes from offset " + offset + "; the buffer has " + buffer.Length + ".", "buffer");
             }
@@ -115,6 +121,7 @@ namespace NanoBackprop
         /// Checks a blob against <paramref name="learner"/> without changing anything.
         /// </summary>
         /// <exception cref="ArgumentNullException">An argument is null.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">offset or count lies outside buffer.</exception>
         /// <exception cref="InvalidModelException">The blob is rejected; the message says why.</exception>
         public static void Validate(OnlineLearner learner, byte[] buffer, int offset, int count)
         {
@@ -126,11 +133,27 @@ namespace NanoBackprop
         /// all of it. Allocates nothing.
         /// </summary>
         /// <exception cref="ArgumentNullException">An argument is null.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">offset or count lies outside buffer.</exception>
         /// <exception cref="InvalidModelException">The blob is rejected; the learner is unchanged.</exception>
         public static void Read(OnlineLearner learner, byte[] buffer, int offset, int count)
         {
             ReadPass(learner, buffer, offset, count, ModelCursor.Checking, "ModelBlob.Read");
             ReadPass(learner, buffer, offset, count, ModelCursor.Applying, "ModelBlob.Read");
+        }
+
+        // Where the blob lies in the caller's buffer is the caller's argument, not the model's
+        // content: a range outside the buffer is an ArgumentOutOfRangeException naming it.
+        internal static void CheckRange(byte[] buffer, int offset, int count, string caller)
+        {
+            if (offset < 0 || offset > buffer.Length)
+            {
+                throw new ArgumentOutOfRangeException("offset", caller + ": offset " + offset + " is outside the buffer of " + buffer.Length + " bytes.");
+            }
+
+            if (count < 0 || buffer.Length - offset < count)
+            {
+                throw new ArgumentOutOfRangeException("count", caller + ": count " + count + " from offset " + offset + " does not fit the buffer of " + buffer.Length + " bytes.");
+            }
         }
 
         private static void ReadPass(OnlineLearner learner, byte[] buffer, int offset, int count, int mode, string caller)
@@ -145,10 +168,7 @@ namespace NanoBackprop
                 throw new ArgumentNullException("buffer", caller + ": buffer is null.");
             }
 
-            if (offset < 0 || count < 0 || offset > buffer.Length || buffer.Length - offset < count)
-            {
-                throw new InvalidModelException("Model: offset " + offset + " and count " + count + " do not fit a buffer of " + buffer.Length + " bytes.");
-            }
+            CheckRange(buffer, offset, count, caller);
 
             if (count < PreambleBytes)
             {

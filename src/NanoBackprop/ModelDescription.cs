@@ -26,6 +26,7 @@ namespace NanoBackprop
         /// <summary>Parses the header of the blob at <paramref name="offset"/> (the rest is checked by
         /// <see cref="ModelBlob.Read"/>).</summary>
         /// <exception cref="ArgumentNullException">buffer is null.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">offset or count lies outside buffer.</exception>
         /// <exception cref="InvalidModelException">The header is not a valid nanoBackprop header.</exception>
         public ModelDescription(byte[] buffer, int offset, int count)
         {
@@ -34,7 +35,8 @@ namespace NanoBackprop
                 throw new ArgumentNullException("buffer", "ModelDescription: buffer is null.");
             }
 
-            if (offset < 0 || count < ModelBlob.PreambleBytes || offset > buffer.Length || buffer.Length - offset < count)
+            ModelBlob.CheckRange(buffer, offset, count, "ModelDescription");
+            if (count < ModelBlob.PreambleBytes)
             {
                 throw new InvalidModelException("Model: " + count + " bytes at offset " + offset + " cannot hold a header.");
             }

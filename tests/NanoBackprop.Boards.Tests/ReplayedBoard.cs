@@ -28,6 +28,10 @@ namespace NanoBackprop.Boards.Tests
 
         public int FeatureCount => OccupancyData.FeatureNames.Length;
 
+        public int GetPlausibleLow(int feature) => OccupancySensorRanges.Low(feature);
+
+        public int GetPlausibleHigh(int feature) => OccupancySensorRanges.High(feature);
+
         public bool TryRead(int[] reading)
         {
             if (Row + 1 >= end)

@@ -19,7 +19,7 @@ namespace NanoBackprop.Boards.Tests
         private static readonly Lazy<OccupancyData> Data = new(OccupancyData.LoadEmbedded);
 
         private static readonly Regex StatusLine = new(
-            @"^samples (\d+) loss (\d+\.\d{4}) acc (\d+\.\d{2})% lr (\d+\.\d{4}) rollbacks (\d+) free (\d+) B learn (\d+) us saved (\d+)$",
+            @"^samples (\d+) loss (\d+\.\d{4}) acc (\d+\.\d{2})% lr (\d+\.\d{4}) rollbacks (\d+) rejected (\d+) clamped (\d+) free (\d+) B learn (\d+) us saved (\d+)$",
             RegexOptions.CultureInvariant);
 
         private static SensorNodeSettings Settings() => new() { SaveInterval = 500, ReportInterval = 1000 };
@@ -58,6 +58,10 @@ namespace NanoBackprop.Boards.Tests
             double accuracy = (double)correct / Data.Value.Count;
             double secondHalf = (double)correctInSecondHalf / (Data.Value.Count - half);
             Console.WriteLine($"prequential accuracy {accuracy:P2} over {Data.Value.Count} rows, {secondHalf:P2} over the second half; {slots.Writes} saves");
+            foreach (string line in lines.Lines.Take(3))
+            {
+                Console.WriteLine(line);
+            }
 
             // Learning: the predictions made before each label (prequential) are right on at least
             // 98.5 % of the rows, as the library's own replay of this file (99.01 % median over
@@ -84,7 +88,7 @@ namespace NanoBackprop.Boards.Tests
                 Assert.IsTrue(match.Success, "status line format: " + status[k]);
                 Assert.AreEqual(((k + 1) * 1000).ToString(), match.Groups[1].Value);
                 Assert.AreEqual("0.1000", match.Groups[4].Value, "the learner's constant rate 0.1");
-                Assert.AreEqual((((k + 1) * 1000) / 500).ToString(), match.Groups[8].Value, "saves so far");
+                Assert.AreEqual((((k + 1) * 1000) / 500).ToString(), match.Groups[10].Value, "saves so far");
             }
         }
 
@@ -150,6 +154,126 @@ namespace NanoBackprop.Boards.Tests
             var missing = Assert.ThrowsExactly<ArgumentNullException>(() =>
                 new SensorNode(replay, null, new RamSlots(), new StopwatchClock(), new CollectedLines(), new ModelledFreeMemory(), Settings()));
             Assert.AreEqual("labels", missing.ParamName);
+        }
+
+        // Issue 12: failed sensor reads (int.MinValue, int.MaxValue: a driver's error value cast to
+        // int) are outside the declared plausible ranges, so the node predicts from them but never
+        // learns from them. After 2,000 rows with three glitches the node holds exactly the model
+        // of a node that never saw those three rows, and its status line counts them.
+        [TestMethod]
+        public void FailedSensorReadsAreCountedAndNeverLearned()
+        {
+            int[] glitchRows = { 700, 1200, 1201 };
+            var glitched = new GlitchReplay(new OccupancyReplay(Data.Value, 0, 2000), glitchRows, skip: false);
+            var clean = new GlitchReplay(new OccupancyReplay(Data.Value, 0, 2000), glitchRows, skip: true);
+            var glitchedLines = new CollectedLines();
+            var glitchedNode = new SensorNode(glitched, glitched, new RamSlots(), new StopwatchClock(), glitchedLines, new ModelledFreeMemory(), Settings());
+            var cleanNode = new SensorNode(clean, clean, new RamSlots(), new StopwatchClock(), new CollectedLines(), new ModelledFreeMemory(), Settings());
+            glitchedNode.Boot();
+            cleanNode.Boot();
+            while (glitchedNode.Step())
+            {
+            }
+
+            while (cleanNode.Step())
+            {
+            }
+
+            Assert.AreEqual(3, glitchedNode.Learner.RejectedReadings);
+            Assert.AreEqual(0, cleanNode.Learner.RejectedReadings);
+            Assert.AreEqual(1997L, glitchedNode.Learner.Samples, "2,000 rows, three not learned");
+            Assert.AreEqual(1997L, cleanNode.Learner.Samples);
+            CollectionAssert.AreEqual(Parameters(cleanNode.Learner.Network), Parameters(glitchedNode.Learner.Network), "the same weights");
+            for (int f = 0; f < 5; f++)
+            {
+                Assert.AreEqual(cleanNode.Learner.Scaler.GetMean(f), glitchedNode.Learner.Scaler.GetMean(f), $"feature {f}: mean");
+                Assert.AreEqual(cleanNode.Learner.Scaler.GetStandardDeviation(f), glitchedNode.Learner.Scaler.GetStandardDeviation(f), $"feature {f}: deviation");
+            }
+
+            // The status lines: one after 1,000 readings (one glitch so far), one after 2,000.
+            var status = glitchedLines.Lines.Skip(2).Select(line => StatusLine.Match(line)).ToList();
+            Assert.HasCount(2, status);
+            Assert.IsTrue(status.All(m => m.Success));
+            Assert.AreEqual("1", status[0].Groups[6].Value, "rejected by reading 1,000");
+            Assert.AreEqual("3", status[1].Groups[6].Value, "rejected by reading 2,000");
+            Assert.AreEqual(glitchedNode.Learner.ClampedReadings.ToString(), status[1].Groups[7].Value, "clamped");
+        }
+
+        // The boards' own node: 3 features (SensorUnits: centi-°C, centi-%RH, ADC counts) with the
+        // BME280's and the ADC's ranges. Its boot line gives the figures the board READMEs quote.
+        [TestMethod]
+        public void TheBoardsThreeFeatureNodePrintsItsHeapAndModelSlot()
+        {
+            var sensors = new ThreeFeatureSensors();
+            var lines = new CollectedLines();
+            var node = new SensorNode(sensors, sensors, new RamSlots(), new StopwatchClock(), lines, new ModelledFreeMemory(), new SensorNodeSettings());
+            Assert.IsFalse(node.Boot());
+            Console.WriteLine(lines.Lines[1]);
+            // The scaler snapshot of blob version 3 is 8·(1 + 2·3) = 56 bytes for 3 features, on top
+            // of version 2's 521-byte slot (513 in version 1).
+            StringAssert.StartsWith(lines.Lines[1], "boot: network 4416 B of heap, model slot 577 B, free ");
+            Assert.AreEqual(-4000, node.Learner.Scaler.GetPlausibleLow(0));
+            Assert.AreEqual(10000, node.Learner.Scaler.GetPlausibleHigh(1));
+            Assert.AreEqual(4095, node.Learner.Scaler.GetPlausibleHigh(2));
+        }
+
+        private sealed class ThreeFeatureSensors : ISensorSource, ILabelSource
+        {
+            public int FeatureCount => NanoBackprop.Boards.Esp32.SensorUnits.FeatureCount;
+
+            public int GetPlausibleLow(int feature) => NanoBackprop.Boards.Esp32.SensorUnits.PlausibleLow(feature);
+
+            public int GetPlausibleHigh(int feature) => NanoBackprop.Boards.Esp32.SensorUnits.PlausibleHigh(feature);
+
+            public bool TryRead(int[] reading) => false;
+
+            public bool ReadOccupied() => false;
+        }
+
+        /// <summary>A replay in which the given rows are failed reads: temperature int.MinValue and
+        /// light int.MaxValue, or (skip) left out altogether.</summary>
+        private sealed class GlitchReplay : ISensorSource, ILabelSource
+        {
+            private readonly OccupancyReplay inner;
+            private readonly int[] rows;
+            private readonly bool skip;
+
+            public GlitchReplay(OccupancyReplay inner, int[] rows, bool skip)
+            {
+                this.inner = inner;
+                this.rows = rows;
+                this.skip = skip;
+            }
+
+            public int FeatureCount => inner.FeatureCount;
+
+            public int GetPlausibleLow(int feature) => inner.GetPlausibleLow(feature);
+
+            public int GetPlausibleHigh(int feature) => inner.GetPlausibleHigh(feature);
+
+            public bool TryRead(int[] reading)
+            {
+                if (!inner.TryRead(reading))
+                {
+                    return false;
+                }
+
+                if (Array.IndexOf(rows, inner.Row) < 0)
+                {
+                    return true;
+                }
+
+                if (skip)
+                {
+                    return TryRead(reading);
+                }
+
+                reading[0] = int.MinValue;
+                reading[2] = int.MaxValue;
+                return true;
+            }
+
+            public bool ReadOccupied() => inner.ReadOccupied();
         }
 
         [TestMethod]

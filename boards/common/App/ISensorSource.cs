@@ -16,5 +16,17 @@ namespace NanoBackprop.Boards
         /// the node's state unchanged.
         /// </summary>
         bool TryRead(int[] reading);
+
+        /// <summary>
+        /// The lowest value <paramref name="feature"/> can take, in the reading's units (what the
+        /// sensor can measure at all, from its datasheet). A reading outside
+        /// [<see cref="GetPlausibleLow"/>, <see cref="GetPlausibleHigh"/>] is a failed read: the
+        /// node predicts from it (clamped into the range) but does not learn from it, and counts it
+        /// ("rejected" in the status line).
+        /// </summary>
+        int GetPlausibleLow(int feature);
+
+        /// <summary>The highest value <paramref name="feature"/> can take (see <see cref="GetPlausibleLow"/>).</summary>
+        int GetPlausibleHigh(int feature);
     }
 }

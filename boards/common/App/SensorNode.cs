@@ -46,7 +46,7 @@ namespace NanoBackprop.Boards
 
         /// <summary>Builds the learner and the store; reads nothing yet (see <see cref="Boot"/>).</summary>
         /// <exception cref="ArgumentNullException">An argument is null.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A setting is out of range, or the sensors report no features.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A setting is out of range, the sensors report no features, or a feature's plausible low is above its high.</exception>
         public SensorNode(ISensorSource sensors, ILabelSource labels, IModelStorage storage, IMicrosecondClock clock, ILineWriter output, IFreeMemory memory, SensorNodeSettings settings)
         {
             RequireNotNull(sensors, "sensors");
@@ -76,6 +76,11 @@ namespace NanoBackprop.Boards
             LearnerOptions options = new LearnerOptions();
             options.DivergenceGuard = settings.DivergenceGuard;
             learner = new OnlineLearner(network, options);
+            for (int f = 0; f < features; f++)
+            {
+                learner.Scaler.SetPlausibleRange(f, sensors.GetPlausibleLow(f), sensors.GetPlausibleHigh(f));
+            }
+
             store = new PowerSafeModelStore(storage, learner);
             reading = new int[features];
             target = new int[1];
@@ -212,6 +217,8 @@ namespace NanoBackprop.Boards
                 + " acc " + ReportText.Percent(intervalCorrect, intervalSamples) + "%"
                 + " lr " + ReportText.FromQ16(learner.CurrentLearningRate, 4)
                 + " rollbacks " + learner.Rollbacks
+                + " rejected " + learner.RejectedReadings
+                + " clamped " + learner.ClampedReadings
                 + " free " + memory.FreeBytes() + " B"
                 + " learn " + (intervalLearnMicroseconds / intervalSamples) + " us"
                 + " saved " + store.Sequence);

@@ -38,6 +38,18 @@ namespace NanoBackprop.Boards.Esp32
         }
 
         /// <inheritdoc />
+        public int GetPlausibleLow(int feature)
+        {
+            return SensorUnits.PlausibleLow(feature);
+        }
+
+        /// <inheritdoc />
+        public int GetPlausibleHigh(int feature)
+        {
+            return SensorUnits.PlausibleHigh(feature);
+        }
+
+        /// <inheritdoc />
         public bool TryRead(int[] reading)
         {
             Bme280ReadResult result = climate.Read();

@@ -21,6 +21,49 @@ namespace NanoBackprop.Boards.Esp32
         /// <summary>Index of the light, ADC counts as read (0 to 4095 on the ESP32's 12-bit ADC).</summary>
         public const int LightFeature = 2;
 
+        /// <summary>The BME280's temperature range, −40 to +85 °C (Bosch BME280 datasheet, operating
+        /// range), in centi-°C: a reading outside it is a failed read.</summary>
+        public const int LowestTemperature = -4000;
+
+        /// <summary>See <see cref="LowestTemperature"/>.</summary>
+        public const int HighestTemperature = 8500;
+
+        /// <summary>The BME280's humidity range, 0 to 100 %RH, in centi-%RH.</summary>
+        public const int LowestHumidity = 0;
+
+        /// <summary>See <see cref="LowestHumidity"/>.</summary>
+        public const int HighestHumidity = 10000;
+
+        /// <summary>The 12-bit ADC's counts, 0 to 4095.</summary>
+        public const int LowestLight = 0;
+
+        /// <summary>See <see cref="LowestLight"/>.</summary>
+        public const int HighestLight = 4095;
+
+        /// <summary>The plausible range's low end of <paramref name="feature"/> (see ISensorSource.GetPlausibleLow).</summary>
+        /// <exception cref="ArgumentOutOfRangeException">No such feature.</exception>
+        public static int PlausibleLow(int feature)
+        {
+            CheckFeature(feature);
+            return feature == TemperatureFeature ? LowestTemperature : feature == HumidityFeature ? LowestHumidity : LowestLight;
+        }
+
+        /// <summary>The plausible range's high end of <paramref name="feature"/>.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">No such feature.</exception>
+        public static int PlausibleHigh(int feature)
+        {
+            CheckFeature(feature);
+            return feature == TemperatureFeature ? HighestTemperature : feature == HumidityFeature ? HighestHumidity : HighestLight;
+        }
+
+        private static void CheckFeature(int feature)
+        {
+            if (feature < 0 || feature >= FeatureCount)
+            {
+                throw new ArgumentOutOfRangeException("feature", "SensorUnits: feature " + feature + " does not exist (0 to " + (FeatureCount - 1) + ").");
+            }
+        }
+
         /// <summary>
         /// <paramref name="value"/> × 100, rounded half away from zero (12.5 hundredths → 13,
         /// −12.5 → −13) and saturated to the int range. The rounding is of the double product, so

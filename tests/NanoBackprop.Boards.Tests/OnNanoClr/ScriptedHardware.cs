@@ -63,6 +63,18 @@ namespace NanoBackprop.Boards.Tests
         }
 
         /// <inheritdoc/>
+        public int GetPlausibleLow(int feature)
+        {
+            return OccupancySensorRanges.Low(feature);
+        }
+
+        /// <inheritdoc/>
+        public int GetPlausibleHigh(int feature)
+        {
+            return OccupancySensorRanges.High(feature);
+        }
+
+        /// <inheritdoc/>
         public bool TryRead(int[] reading)
         {
             if (Row + 1 >= end)

@@ -192,6 +192,39 @@ public sealed class ArgumentCheckTests
         Assert.AreEqual(36, MemoryFootprint.ArrayBytes(4, 4));
     }
 
+    // Where a blob lies in the caller's buffer is an argument: a range outside the buffer names
+    // offset or count (ArgumentOutOfRangeException), never InvalidModelException, and changes nothing.
+    [TestMethod]
+    public void ABlobRangeOutsideTheBufferNamesOffsetOrCount()
+    {
+        var learner = Learner5x8x1(new LearnerOptions());
+        byte[] blob = new byte[ModelBlob.SizeOf(learner)];
+        Assert.AreEqual(437, ModelBlob.Write(learner, blob, 0));
+        string before = NetworkState.Capture(learner);
+        var reads = new (Action Call, string Parameter, string Message)[]
+        {
+            (() => ModelBlob.Read(learner, blob, -1, 437), "offset", "ModelBlob.Read: offset -1 is outside the buffer of 437 bytes."),
+            (() => ModelBlob.Read(learner, blob, 438, 0), "offset", "ModelBlob.Read: offset 438 is outside the buffer of 437 bytes."),
+            (() => ModelBlob.Read(learner, blob, 0, -1), "count", "ModelBlob.Read: count -1 from offset 0 does not fit the buffer of 437 bytes."),
+            (() => ModelBlob.Read(learner, blob, 1, 437), "count", "ModelBlob.Read: count 437 from offset 1 does not fit the buffer of 437 bytes."),
+            (() => ModelBlob.Validate(learner, blob, 0, 438), "count", "ModelBlob.Validate: count 438 from offset 0 does not fit the buffer of 437 bytes."),
+            (() => _ = new ModelDescription(blob, -5, 10), "offset", "ModelDescription: offset -5 is outside the buffer of 437 bytes."),
+            (() => _ = new ModelDescription(blob, 400, 100), "count", "ModelDescription: count 100 from offset 400 does not fit the buffer of 437 bytes."),
+            (() => ModelBlob.Write(learner, blob, -1), "offset", "ModelBlob.Write: offset -1 is outside the buffer of 437 bytes."),
+        };
+        foreach (var (call, parameter, message) in reads)
+        {
+            var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(call);
+            Assert.AreEqual(parameter, error.ParamName, message);
+            StringAssert.StartsWith(error.Message, message);
+        }
+
+        // Inside the buffer, too few bytes for a model is the model's fault.
+        StringAssert.StartsWith(Assert.ThrowsExactly<InvalidModelException>(() => _ = new ModelDescription(blob, 0, 3)).Message, "Model: 3 bytes at offset 0 cannot hold a header.");
+        Assert.AreEqual("buffer", Assert.ThrowsExactly<ArgumentException>(() => ModelBlob.Write(learner, blob, 1)).ParamName);
+        Assert.AreEqual(before, NetworkState.Capture(learner));
+    }
+
     private static OnlineLearner Learner5x8x1(LearnerOptions options)
     {
         return new OnlineLearner(new Network(new[] { 5, 8, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 3, NetworkOptions.None), options);
