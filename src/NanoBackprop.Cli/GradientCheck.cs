@@ -31,7 +31,9 @@ public static class GradientCheck
         long elements = 0;
         int skipped = 0;
         double worstBoundRatio = 0;
-        var activations = Enum.GetValues<Activation>();
+        // The activations of the documented runs (Softmax, with its own loss, is covered by
+        // ParityTests): leaving it out keeps every seed's draws, and so the published figures.
+        var activations = Enum.GetValues<Activation>().Where(a => a != Activation.Softmax).ToArray();
         for (int n = 0; n < count; n++)
         {
             int hiddenLayers = random.Next(1, 4);

@@ -12,7 +12,8 @@ public static class InspectCommand
     /// <summary>The result printed by --json.</summary>
     public sealed record Result(string Command, int[] LayerSizes, string HiddenActivation, string OutputActivation, string Loss, string Format, string Task,
         int Parameters, int RamBytes, int SnapshotBytes, int BlobBytes, string Crc, long Samples, long Updates, int Rollbacks, double RunningLoss,
-        double LearningRate, Feature[] Scaler, long ScalerCount, int SaturatedReadings, int ClampedReadings, int RejectedReadings, string? Metadata);
+        double LearningRate, Feature[] Scaler, long ScalerCount, int SaturatedReadings, int ClampedReadings, int RejectedReadings, string? Metadata,
+        int Classes, long[] ClassCounts);
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliOutput output)
@@ -32,6 +33,11 @@ public static class InspectCommand
             var table = new Table().AddColumns("", "");
             table.AddRow("topology", string.Join("-", result.LayerSizes) + $" ({result.HiddenActivation} hidden, {result.OutputActivation} output, {result.Loss})");
             table.AddRow("format", result.Format);
+            if (result.Classes > 0)
+            {
+                table.AddRow("classes", $"{result.Classes} (softmax): labels learned per class " + string.Join(", ", result.ClassCounts.Select((n, c) => $"{c}: {n:N0}")));
+            }
+
             table.AddRow("task", result.Task);
             table.AddRow("parameters", result.Parameters.ToString("N0"));
             table.AddRow("RAM on the board", $"{result.RamBytes:N0} bytes network" + (result.SnapshotBytes > 0 ? $" + {result.SnapshotBytes:N0} bytes guard snapshot" : ""));
@@ -68,6 +74,7 @@ public static class InspectCommand
             network.OutputActivation.ToString(), network.Loss.ToString(), $"Q16.{description.FractionalBits}, blob version {description.FormatVersion}",
             learner.Task.ToString(), network.ParameterCount, network.RamBytes, snapshot, file.Blob.Length, description.CrcValid ? "valid" : "mismatch",
             learner.Samples, learner.Updates, learner.Rollbacks, Q16.ToDouble(learner.RunningLoss), Q16.ToDouble(learner.CurrentLearningRate), features,
-            learner.Scaler.Count, learner.Scaler.SaturatedReadings, learner.Scaler.ClampedReadings, learner.Scaler.RejectedReadings, file.HasMetadata ? file.SidecarFullPath : null);
+            learner.Scaler.Count, learner.Scaler.SaturatedReadings, learner.Scaler.ClampedReadings, learner.Scaler.RejectedReadings, file.HasMetadata ? file.SidecarFullPath : null,
+            description.Classes, Enumerable.Range(0, description.Classes).Select(c => learner.ClassCount(c)).ToArray());
     }
 }

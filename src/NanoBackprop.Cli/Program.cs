@@ -16,7 +16,7 @@ public static class Program
     [
         DemoCommand.Create(output), SeedsCommand.Create(output), TrainCommand.Create(output), EvalCommand.Create(output),
         ReplayCommand.Create(output), ExportCommand.Create(output), InspectCommand.Create(output), GradcheckCommand.Create(output),
-        OccupancyCommand.Create(output), SoakCommand.Create(output), XorSweepCommand.Create(output), RamBudgetCommand.Create(output),
+        OccupancyCommand.Create(output), RoomsCommand.Create(output), SoakCommand.Create(output), XorSweepCommand.Create(output), RamBudgetCommand.Create(output),
         NfPackageCommand.Create(output), DeploySetCommand.Create(output),
     ];
 

@@ -253,6 +253,25 @@ public static class RamBudget
             + LargestHidden(NetworkOptions.NarrowWeights, false, ConservativeFreeHeapBytes) + " (16-bit); board app "
             + LargestHidden(NetworkOptions.None, true, ConservativeFreeHeapBytes) + " (32-bit), "
             + LargestHidden(NetworkOptions.NarrowWeights, true, ConservativeFreeHeapBytes) + " (16-bit).");
+        output.WriteLine();
+        int[] classes = { 2, 4, 8 };
+        int[] perClass = classes.Select(k => SoftmaxBoardAppBytes(new[] { 16, 12, k })).ToArray();
+        output.WriteLine("Softmax classifiers, board app (lean + guard + learner + A/B buffer), 16-12-K tanh/softmax: "
+            + string.Join(", ", classes.Select((k, i) => "K = " + k + ": " + Cell(perClass[i]))) + " (shared softmax tables, "
+            + MemoryFootprint.SoftmaxTableBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " B, included); RAM per class: "
+            + ((perClass[2] - perClass[1]) / 4.0).ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " B.");
+    }
+
+    /// <summary>
+    /// The board app's bytes for a softmax classifier of <paramref name="topology"/> (lean SGD with
+    /// the guard, per-class balance), as <see cref="BoardAppBytes"/> counts them.
+    /// </summary>
+    public static int SoftmaxBoardAppBytes(int[] topology)
+    {
+        var network = new Network(topology, Activation.Tanh, Activation.Softmax, Loss.CategoricalCrossEntropy, 1, NetworkOptions.None);
+        var learner = new OnlineLearner(network, new LearnerOptions { DivergenceGuard = true });
+        var storage = new NoStorage();
+        return BoardAppBytes(learner, new PowerSafeModelStore(storage, learner), storage);
     }
 
     /// <summary>The table's mark for a size: "", "*" or "**".</summary>

@@ -37,6 +37,11 @@ public sealed class ReferenceMlp
             throw new ArgumentException("Unknown activation.");
         }
 
+        if (hidden == Activation.Softmax)
+        {
+            throw new ArgumentException("Softmax is an output activation only.", nameof(hidden));
+        }
+
         sizes = (int[])layerSizes.Clone();
         HiddenActivation = hidden;
         OutputActivation = output;
@@ -127,6 +132,11 @@ public sealed class ReferenceMlp
     /// its values and gradients. MeanSquaredError is ½ Σ (y - t)²; BinaryCrossEntropy is
     /// -Σ [t ln y + (1 - t) ln(1 - y)] built from Log nodes (a term whose coefficient t or 1 - t is
     /// 0 is left out: it adds 0, and 0·ln 0 would give NaN on a saturated output).
+    /// CategoricalCrossEntropy (softmax output only, targets summing to 1) is
+    /// Σ t_j (ln Σ_k e^(z_k - m) - (z_j - m)) = -Σ t_j ln y_j, built from Exp, Log, sums and
+    /// differences of the logits' nodes (m, the largest logit, enters as a constant: shifting
+    /// every logit alike changes neither the value nor the gradient), so a class whose y
+    /// underflows to 0 still gives a finite loss and gradient.
     /// </summary>
     /// <exception cref="ArgumentException">A length is wrong, the loss is unknown, or cross-entropy
     /// without a sigmoid output.</exception>
@@ -146,15 +156,51 @@ public sealed class ReferenceMlp
                 throw new ArgumentOutOfRangeException(nameof(target), "Cross-entropy targets must be in [0, 1].");
             }
         }
+        else if (loss == Loss.CategoricalCrossEntropy)
+        {
+            if (OutputActivation != Activation.Softmax)
+            {
+                throw new ArgumentException("CategoricalCrossEntropy needs a Softmax output.", nameof(loss));
+            }
+
+            if (target.Any(t => !(t >= 0 && t <= 1)) || Math.Abs(target.Sum() - 1) > 1e-12)
+            {
+                throw new ArgumentOutOfRangeException(nameof(target), "Categorical targets must be in [0, 1] and sum to 1.");
+            }
+        }
         else if (loss != Loss.MeanSquaredError)
         {
             throw new ArgumentException("Unknown loss.", nameof(loss));
+        }
+        else if (OutputActivation == Activation.Softmax)
+        {
+            throw new ArgumentException("A Softmax output needs CategoricalCrossEntropy.", nameof(loss));
         }
 
         Graph g = Build(input);
         Value[] y = g.Activations[^1];
         Value total = new(0);
-        for (int j = 0; j < y.Length; j++)
+        if (loss == Loss.CategoricalCrossEntropy)
+        {
+            Value[] z = g.PreActivations[^1];
+            double max = z.Max(v => v.Data);
+            Value sum = new(0);
+            foreach (Value logit in z)
+            {
+                sum += (logit - max).Exp();
+            }
+
+            Value logSum = sum.Log();
+            for (int j = 0; j < z.Length; j++)
+            {
+                if (target[j] != 0)
+                {
+                    total += target[j] * (logSum - (z[j] - max));
+                }
+            }
+        }
+
+        for (int j = 0; j < y.Length && loss != Loss.CategoricalCrossEntropy; j++)
         {
             double t = target[j];
             if (loss == Loss.MeanSquaredError)
@@ -190,12 +236,17 @@ public sealed class ReferenceMlp
     /// <summary>
     /// One plain SGD step on one sample: every weight and bias moves by -rate·∂L/∂parameter.
     /// </summary>
-    /// <returns>½ Σ (y - t)² of the outputs before the update, whatever the loss (for monitoring,
-    /// like the engine's Learn).</returns>
+    /// <returns>The loss before the update, for monitoring like the engine's Learn: the
+    /// categorical cross-entropy for a softmax output, otherwise ½ Σ (y - t)² whatever the loss.</returns>
     public double TrainStep(double[] input, double[] target, Loss loss, double learningRate)
     {
         ReferenceGradients gradients = ComputeGradients(input, target, loss);
         ApplyStep([gradients], learningRate);
+        if (loss == Loss.CategoricalCrossEntropy)
+        {
+            return gradients.Loss;
+        }
+
         return gradients.Activations[^1].Select((y, j) => 0.5 * (y - target[j]) * (y - target[j])).Sum();
     }
 
@@ -263,9 +314,29 @@ public sealed class ReferenceMlp
                 g.PreActivations[l][j] = z;
                 g.Activations[l + 1][j] = Activate(z, activation);
             }
+
+            if (activation == Activation.Softmax)
+            {
+                g.Activations[l + 1] = SoftmaxNodes(g.PreActivations[l]);
+            }
         }
 
         return g;
+    }
+
+    // y_j = e^(z_j - m) / Σ_k e^(z_k - m) as scalar nodes (Exp, sums, and / as ·S^-1), m the
+    // largest logit as a constant.
+    private static Value[] SoftmaxNodes(Value[] logits)
+    {
+        double max = logits.Max(v => v.Data);
+        Value[] exps = Array.ConvertAll(logits, z => (z - max).Exp());
+        Value sum = new(0);
+        foreach (Value e in exps)
+        {
+            sum += e;
+        }
+
+        return Array.ConvertAll(exps, e => e / sum);
     }
 
     private static Value Activate(Value z, Activation activation) => activation switch
@@ -274,7 +345,7 @@ public sealed class ReferenceMlp
         Activation.Tanh => z.Tanh(),
         Activation.Relu => z.Relu(),
         Activation.LeakyRelu => z.LeakyRelu(LeakyReluSlope),
-        _ => z, // Linear
+        _ => z, // Linear; Softmax's per-neuron value, replaced by the layer's SoftmaxNodes
     };
 
     private int WeightIndex(int layer, int neuron, int input)

@@ -19,6 +19,13 @@ namespace NanoBackprop
 
         /// <summary>The identity.</summary>
         Linear = 4,
+
+        /// <summary>
+        /// softmax(z)_j = e^(z_j) / Σ_k e^(z_k) over the whole output layer (<see cref="NanoBackprop.Softmax"/>):
+        /// outputs in [0, 1] that sum to exactly 1. Output layer only, and only with
+        /// <see cref="Loss.CategoricalCrossEntropy"/>.
+        /// </summary>
+        Softmax = 5,
     }
 
     /// <summary>Evaluates activations and their derivatives on Q16.16 values.</summary>
@@ -33,12 +40,13 @@ namespace NanoBackprop
         /// <summary>Whether <paramref name="activation"/> is one of the defined values.</summary>
         public static bool IsDefined(Activation activation)
         {
-            return activation >= Activation.Sigmoid && activation <= Activation.Linear;
+            return activation >= Activation.Sigmoid && activation <= Activation.Softmax;
         }
 
         /// <summary>
         /// The activation of a Q16.16 pre-activation z, Q16.16. Leaky ReLU's product is rounded to
-        /// nearest; the others are exact or as documented on their table.
+        /// nearest; the others are exact or as documented on their table. Softmax is a function of the
+        /// whole layer: here it returns z (the logit), and <see cref="Softmax.Evaluate"/> normalises the layer.
         /// </summary>
         public static int Apply(Activation activation, int z)
         {
@@ -64,7 +72,7 @@ namespace NanoBackprop
         /// f'(z) for a Q16.16 pre-activation z, as Q2.30 (2^30 = 1.0). Derivatives come from z
         /// rather than from the rounded output: the extra bits keep a nearly saturated σ' or tanh'
         /// (a few Q16.16 LSB, or far less) accurate, which block-floating deltas then preserve. At z = 0 the (leaky) ReLU takes
-        /// its left derivative.
+        /// its left derivative. Softmax gives 1 (never used: its output deltas are y - t directly).
         /// </summary>
         public static int Derivative(Activation activation, int z)
         {

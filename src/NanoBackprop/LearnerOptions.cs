@@ -248,9 +248,14 @@ namespace NanoBackprop
                 throw new ArgumentException("OnlineLearner: ClassBalance weights single samples; use it with BatchSize 1.", "options");
             }
 
-            if (Task == LearnerTask.Classification && network.OutputActivation != Activation.Sigmoid)
+            if (Task == LearnerTask.Classification && network.OutputActivation != Activation.Sigmoid && network.OutputActivation != Activation.Softmax)
             {
-                throw new ArgumentException("OnlineLearner: classification needs a sigmoid output.", "options");
+                throw new ArgumentException("OnlineLearner: classification needs a sigmoid output (yes/no per output) or a softmax output (one of K classes).", "options");
+            }
+
+            if (network.OutputActivation == Activation.Softmax && network.OutputCount < 2)
+            {
+                throw new ArgumentException("OnlineLearner: a softmax classifier needs at least 2 classes (outputs); it has " + network.OutputCount + ".", "options");
             }
 
             if (Task == LearnerTask.Regression && network.Loss != Loss.MeanSquaredError)

@@ -27,6 +27,15 @@ namespace NanoBackprop
         /// <summary>Instance fields of <see cref="Network"/>; a desktop test checks it by reflection.</summary>
         public const int NetworkFieldCount = 28;
 
+        /// <summary>
+        /// The softmax tables (exp in three parts and ln, <see cref="Softmax"/>), created the first
+        /// time a softmax network runs and shared by every softmax network: 3,252 bytes.
+        /// </summary>
+        public static int SoftmaxTableBytes
+        {
+            get { return ArrayBytes(22, 4) + 2 * ArrayBytes(256, 4) + ArrayBytes(257, 4); }
+        }
+
         /// <summary>The sigmoid table (shared by every network and by tanh): 3,096 bytes.</summary>
         public static int SharedTableBytes
         {
@@ -67,7 +76,7 @@ namespace NanoBackprop
         /// Everything a network needs on the device: the object, each array it owns (weights,
         /// biases, activations, pre-activations, deltas and their scratch, and the optional
         /// gradients and velocities, with the jagged arrays' outer arrays) and the shared sigmoid
-        /// table. A second network shares the table,
+        /// table, and a softmax network's <see cref="SoftmaxTableBytes"/>. A second network shares the tables,
         /// so subtract <see cref="SharedTableBytes"/> from its figure.
         /// </summary>
         /// <exception cref="ArgumentNullException">network is null.</exception>
@@ -79,7 +88,8 @@ namespace NanoBackprop
                 + NeuronBufferBytes(network)
                 + GradientBytes(network)
                 + VelocityBytes(network)
-                + SharedTableBytes;
+                + SharedTableBytes
+                + (network.OutputActivation == Activation.Softmax ? SoftmaxTableBytes : 0);
         }
 
         /// <summary>Weights and biases (with the jagged arrays' outer arrays): 4 bytes per parameter

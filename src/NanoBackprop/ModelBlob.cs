@@ -24,13 +24,15 @@ namespace NanoBackprop
     /// parameters, 16-bit weights packed two per i32);</item>
     /// <item>each scaler (inputs; targets for regression): count (i64), frozen (u8), saturated
     /// readings (i32), means and variances (i64 each);</item>
+    /// <item>a softmax classifier's labels learned per class (i64 each, K of them);</item>
     /// <item>where the guard is on, the snapshot's scaler statistics, for each scaler: count, the
     /// means, then the variances (i64 each);</item>
     /// <item>CRC-32 of everything before it (u32).</item>
     /// </list>
-    /// <para>16-bit weights (<see cref="NetworkOptions.NarrowWeights"/>) and frozen layers exist
-    /// from version 3 on: an earlier blob has neither.</para>
-    /// <para>Version 2 differs only in that it has no snapshot of the scalers' statistics; Read
+    /// <para>16-bit weights (<see cref="NetworkOptions.NarrowWeights"/>), frozen layers and softmax
+    /// classifiers exist from version 3 on: an earlier blob has none of them.</para>
+    /// <para>Version 2 differs only in that it has no snapshot of the scalers' statistics and no
+    /// class counts; Read
     /// loads it with the loaded statistics as the snapshot's.</para>
     /// <para>Version 1 differs from version 2 only in that the gradient sums are i32 (they saturated at ±32,768)
     /// and the scalers have no outlier counters; Read still loads it (the counters start at 0).</para>

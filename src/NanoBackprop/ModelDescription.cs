@@ -127,6 +127,15 @@ namespace NanoBackprop
             get { return outputActivation; }
         }
 
+        /// <summary>
+        /// Classes of a softmax classifier: its outputs, K (softmax output, categorical
+        /// cross-entropy); 0 for any other model.
+        /// </summary>
+        public int Classes
+        {
+            get { return outputActivation == Activation.Softmax ? layerSizes[layerSizes.Length - 1] : 0; }
+        }
+
         /// <summary>Loss.</summary>
         public Loss Loss
         {

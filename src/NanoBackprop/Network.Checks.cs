@@ -45,7 +45,11 @@ namespace NanoBackprop
         private void CheckTarget(int[] target, Loss targetLoss, string caller)
         {
             CheckVector(target, OutputCount, "target", caller);
-            if (targetLoss == Loss.BinaryCrossEntropy)
+            if (targetLoss == Loss.CategoricalCrossEntropy)
+            {
+                Softmax.CheckTarget(target, OutputCount, caller);
+            }
+            else if (targetLoss == Loss.BinaryCrossEntropy)
             {
                 for (int j = 0; j < target.Length; j++)
                 {
@@ -72,9 +76,14 @@ namespace NanoBackprop
 
         private static void CheckLoss(Loss candidate, Activation output, string name, string caller)
         {
-            if (candidate != Loss.MeanSquaredError && candidate != Loss.BinaryCrossEntropy)
+            if (candidate != Loss.MeanSquaredError && candidate != Loss.BinaryCrossEntropy && candidate != Loss.CategoricalCrossEntropy)
             {
                 throw new ArgumentException(caller + ": unknown loss " + (int)candidate + ".", name);
+            }
+
+            if ((candidate == Loss.CategoricalCrossEntropy) != (output == Activation.Softmax))
+            {
+                throw new ArgumentException(caller + ": CategoricalCrossEntropy and a Softmax output activation go together (loss " + candidate + ", output " + output + ").", name);
             }
 
             if (candidate == Loss.BinaryCrossEntropy && output != Activation.Sigmoid)
@@ -106,6 +115,11 @@ namespace NanoBackprop
             if (!Activations.IsDefined(hidden))
             {
                 throw new ArgumentException("Network: unknown hidden activation " + (int)hidden + ".", "hiddenActivation");
+            }
+
+            if (hidden == Activation.Softmax)
+            {
+                throw new ArgumentException("Network: Softmax is an output activation only.", "hiddenActivation");
             }
 
             if (!Activations.IsDefined(output))

@@ -5,7 +5,9 @@ namespace NanoBackprop
     public sealed partial class Network
     {
         // δ = ∂L/∂z at the outputs: (y - t)·f'(z) for squared error, y - t for cross-entropy on a
-        // sigmoid output (the sigmoid's derivative cancels against the loss's). Exact products in
+        // sigmoid output (the sigmoid's derivative cancels against the loss's), and y - t for
+        // categorical cross-entropy on a softmax output (the softmax's Jacobian cancels the same
+        // way: ∂L/∂z_j = y_j - t_j when Σ t = 1). Exact products in
         // units of 2^-46 (Q16.16 error × Q2.30 derivative), at most 2^61.
         private void ComputeOutputDeltas(int[] target, Loss sampleLoss)
         {
@@ -29,7 +31,7 @@ namespace NanoBackprop
             for (int j = 0; j < outputs.Length; j++)
             {
                 long error = Q16.Subtract(outputs[j], target[j]);
-                exactDeltas[j] = sampleLoss == Loss.BinaryCrossEntropy
+                exactDeltas[j] = sampleLoss != Loss.MeanSquaredError
                     ? error << Activations.DerivativeFractionalBits
                     : error * Activations.Derivative(outputActivation, outputPreActivations[j]);
                 exactDeltaUnits[j] = Q16.FractionalBits + Activations.DerivativeFractionalBits;

@@ -105,6 +105,12 @@ namespace NanoBackprop
                 }
             }
 
+            if (outputActivation == Activation.Softmax)
+            {
+                // The layer loop left the logits in the outputs (Apply is the identity for Softmax).
+                Softmax.EvaluateUnchecked(preActivations[lastLayer], activations[lastLayer + 1]);
+            }
+
             forwardValid = true;
         }
 

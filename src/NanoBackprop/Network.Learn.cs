@@ -16,12 +16,14 @@ namespace NanoBackprop
         /// Which code runs for which options: the table in <see cref="Network"/>'s remarks.
         /// </remarks>
         /// <param name="input">Q16.16 inputs.</param>
-        /// <param name="target">Q16.16 targets (in [0, 1] for cross-entropy).</param>
-        /// <returns>½ Σ (y - t)² of the outputs before the update, Q16.16 (saturating), for
-        /// monitoring whatever the loss.</returns>
+        /// <param name="target">Q16.16 targets (in [0, 1] for cross-entropy; summing to exactly
+        /// 65536 for categorical cross-entropy).</param>
+        /// <returns>The loss before the update, Q16.16 (saturating), for monitoring: the
+        /// categorical cross-entropy from the tables (<see cref="Softmax.CrossEntropy"/>) for a
+        /// softmax network, otherwise ½ Σ (y - t)² whatever the loss.</returns>
         /// <exception cref="System.ArgumentNullException">input or target is null.</exception>
         /// <exception cref="System.ArgumentException">input or target has the wrong length.</exception>
-        /// <exception cref="System.ArgumentOutOfRangeException">A cross-entropy target is outside [0, 1].</exception>
+        /// <exception cref="System.ArgumentOutOfRangeException">A cross-entropy target is outside [0, 1], or categorical targets do not sum to 1.</exception>
         public int Learn(int[] input, int[] target)
         {
             int halfSquaredError = BeginLearn(input, target);
@@ -149,7 +151,7 @@ namespace NanoBackprop
             CheckVector(input, layerSizes[0], "input", "Learn");
             CheckTarget(target, loss, "Learn");
             ForwardUnchecked(input);
-            int halfSquaredError = HalfSquaredError(activations[activations.Length - 1], target);
+            int halfSquaredError = MonitoredLoss(target);
             ComputeOutputDeltas(target, loss);
             return halfSquaredError;
         }

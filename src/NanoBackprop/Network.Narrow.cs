@@ -187,6 +187,12 @@ namespace NanoBackprop
                 }
             }
 
+            if (outputActivation == Activation.Softmax)
+            {
+                // As in ForwardUnchecked: the layer loop left the logits in the outputs.
+                Softmax.EvaluateUnchecked(preActivations[lastLayer], activations[lastLayer + 1]);
+            }
+
             forwardValid = true;
         }
 

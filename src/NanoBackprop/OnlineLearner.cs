@@ -66,6 +66,8 @@ namespace NanoBackprop
         private long longRunLoss;   // Q16.16 scaled by 2^LongRunLossShift
         private long positives;
         private long negatives;
+        // Labels seen per class, only for a softmax classifier (K classes); null otherwise.
+        private readonly long[] classCounts;
         private int recoveryShift;
         private int saturationsAtCheck;
         private bool hasSnapshot;
@@ -95,7 +97,9 @@ namespace NanoBackprop
             decaySamples = options.DecaySamples;
             stepFactor = options.StepFactor;
             batchSize = options.BatchSize;
-            classBalance = options.ClassBalance && task == LearnerTask.Classification && network.OutputCount == 1;
+            bool softmax = network.OutputActivation == Activation.Softmax;
+            classBalance = options.ClassBalance && task == LearnerTask.Classification && (network.OutputCount == 1 || softmax);
+            classCounts = softmax ? new long[network.OutputCount] : null;
             snapshotInterval = options.SnapshotInterval;
             confidenceMargin = options.ConfidenceMargin;
 
@@ -249,33 +253,26 @@ namespace NanoBackprop
             else
             {
                 Array.Copy(target, scaledTarget, target.Length);
-                if (target[0] == 0)
-                {
-                    negatives++;
-                }
-                else
-                {
-                    positives++;
-                }
+                CountLabel(target);
             }
 
             int rate = ScheduledRate();
             int loss;
             if (confidenceMargin != 0 && Confident(network.Forward(scaledInput)))
             {
-                loss = Network.HalfSquaredError(network.Forward(scaledInput), scaledTarget);
+                loss = network.MonitoredLoss(scaledTarget);
                 skipped++;
             }
             else if (batchSize == 1)
             {
-                network.LearningRate = classBalance ? Q16.Multiply(rate, ClassWeight(scaledTarget[0])) : rate;
+                network.LearningRate = classBalance ? Q16.Multiply(rate, classCounts != null ? SoftmaxClassWeight(LabelOf(scaledTarget)) : ClassWeight(scaledTarget[0])) : rate;
                 loss = network.Learn(scaledInput, scaledTarget);
                 updates++;
             }
             else
             {
-                int[] outputs = network.Forward(scaledInput);
-                loss = Network.HalfSquaredError(outputs, scaledTarget);
+                network.Forward(scaledInput);
+                loss = network.MonitoredLoss(scaledTarget);
                 network.Backward(scaledTarget, network.Loss);
                 if (network.AccumulatedSamples >= batchSize)
                 {
@@ -322,7 +319,119 @@ namespace NanoBackprop
                 Array.Copy(target, scaledTarget, target.Length);
             }
 
-            return Network.HalfSquaredError(network.Forward(scaledInput), scaledTarget);
+            network.Forward(scaledInput);
+            return network.MonitoredLoss(scaledTarget);
+        }
+
+        /// <summary>
+        /// Learns one reading labelled with a class index, for a softmax classifier: the same as
+        /// <see cref="Learn"/> with the one-hot target (65536 at <paramref name="label"/>, 0
+        /// elsewhere), built in the learner's own buffer (no allocation).
+        /// </summary>
+        /// <param name="raw">The reading, raw units.</param>
+        /// <param name="label">The class, 0 to K - 1 (K = the network's outputs).</param>
+        /// <returns>The categorical cross-entropy of the prediction before the update, Q16.16.</returns>
+        /// <exception cref="ArgumentNullException">raw is null.</exception>
+        /// <exception cref="ArgumentException">raw has the wrong length.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">label is not a class of this model.</exception>
+        /// <exception cref="InvalidOperationException">The network has no softmax output.</exception>
+        public int LearnClass(int[] raw, int label)
+        {
+            CheckClass(label, "LearnClass");
+            CheckReading(raw, "LearnClass");
+            // The one-hot target is built in scaledTarget, which Learn then copies onto itself.
+            for (int j = 0; j < scaledTarget.Length; j++)
+            {
+                scaledTarget[j] = j == label ? Q16.One : 0;
+            }
+
+            return Learn(raw, scaledTarget);
+        }
+
+        /// <summary>
+        /// The predicted class for a raw reading (the index of the largest output, the first of
+        /// equal ones), for a softmax classifier; see <see cref="Predict"/>.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">raw is null.</exception>
+        /// <exception cref="ArgumentException">raw has the wrong length.</exception>
+        /// <exception cref="InvalidOperationException">The network has no softmax output.</exception>
+        public int PredictClass(int[] raw)
+        {
+            CheckClass(0, "PredictClass");
+            return Softmax.ArgMax(Predict(raw));
+        }
+
+        /// <summary>Labels learned per class (a copy's worth: read one at a time), softmax classifiers only.</summary>
+        /// <exception cref="InvalidOperationException">The network has no softmax output.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">label is not a class of this model.</exception>
+        public long ClassCount(int label)
+        {
+            CheckClass(label, "ClassCount");
+            return classCounts[label];
+        }
+
+        private void CheckClass(int label, string caller)
+        {
+            if (classCounts == null)
+            {
+                throw new InvalidOperationException(caller + ": class labels need a network with a Softmax output.");
+            }
+
+            if (label < 0 || label >= classCounts.Length)
+            {
+                throw new ArgumentOutOfRangeException("label", caller + ": label " + label + " is not a class of this model (0 to " + (classCounts.Length - 1) + ").");
+            }
+        }
+
+        // Counts a classification label: per class for softmax, positives and negatives otherwise.
+        private void CountLabel(int[] target)
+        {
+            if (classCounts != null)
+            {
+                int label = LabelOf(target);
+                if (label >= 0)
+                {
+                    classCounts[label]++;
+                }
+
+                return;
+            }
+
+            if (target[0] == 0)
+            {
+                negatives++;
+            }
+            else
+            {
+                positives++;
+            }
+        }
+
+        // The class of a one-hot target; CheckLearnArguments guarantees exactly one 65536.
+        private static int LabelOf(int[] target)
+        {
+            for (int j = 0; j < target.Length; j++)
+            {
+                if (target[j] != 0)
+                {
+                    return j;
+                }
+            }
+
+            return -1;
+        }
+
+        // total / (K·count of this class), within [1/8, 8]: 1 when every class is equally common.
+        private int SoftmaxClassWeight(int label)
+        {
+            long total = 0;
+            for (int j = 0; j < classCounts.Length; j++)
+            {
+                total += classCounts[j];
+            }
+
+            long weight = (total << Q16.FractionalBits) / (classCounts.Length * classCounts[label]);
+            return (int)(weight < MinClassWeight ? MinClassWeight : weight > MaxClassWeight ? MaxClassWeight : weight);
         }
 
         private bool Confident(int[] outputs)
@@ -370,12 +479,20 @@ namespace NanoBackprop
 
             if (task == LearnerTask.Classification)
             {
+                int ones = 0;
                 for (int j = 0; j < target.Length; j++)
                 {
                     if (target[j] != 0 && target[j] != Q16.One)
                     {
                         throw new ArgumentOutOfRangeException("target", "Learn: classification target " + j + " must be 0 or 1 (Q16.16 0 or 65536).");
                     }
+
+                    ones += target[j] == Q16.One ? 1 : 0;
+                }
+
+                if (classCounts != null && ones != 1)
+                {
+                    throw new ArgumentOutOfRangeException("target", "Learn: a softmax classifier's target is one-hot (exactly one 65536); it has " + ones + ".");
                 }
             }
         }
@@ -546,6 +663,20 @@ namespace NanoBackprop
             if (targetScaler != null)
             {
                 targetScaler.TransferState(ref cursor);
+            }
+
+            // A softmax classifier's labels per class (version 3 on; older blobs hold none, and
+            // no softmax model was written before version 3: the counts then start at 0).
+            if (classCounts != null)
+            {
+                for (int c = 0; c < classCounts.Length; c++)
+                {
+                    long storedCount = cursor.Version >= 3 ? cursor.Int64(classCounts[c], 0, storedSamples, "class count") : 0;
+                    if (cursor.Copying)
+                    {
+                        classCounts[c] = storedCount;
+                    }
+                }
             }
 
             if (scalerSnapshot == null)

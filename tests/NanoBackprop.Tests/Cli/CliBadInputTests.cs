@@ -259,6 +259,16 @@ public sealed class CliBadInputTests
         ("occupancy --confidence-margin 0.6", "--confidence-margin must be in [0, 0.5]"),
         ("occupancy --confidence-margin -0.1", "--confidence-margin must be in [0, 0.5]"),
 
+        // rooms
+        ("rooms --epochs 0", "--epochs must be from 1"),
+        ("rooms --lr -1", "--lr must be from"),
+        ("rooms --board-lr abc", "Cannot parse argument 'abc' for option '--board-lr'"),
+        ("rooms --label-every 0", "--label-every must be from 1"),
+        ("rooms --replay -1", "--replay must be from 0"),
+        ("rooms --seeds 0", "--seeds must be from 1"),
+        ("rooms --png {0}/out-dir/occupancy-learning-curves.png", "--png names a folder"),
+        ("rooms 3", "Unrecognized command or argument '3'"),
+
         // soak
         ("soak --steps 9", "--steps must be from 10 to 1,000,000,000, got 9"),
         ("soak --steps 2000000000", "--steps must be from 10"),

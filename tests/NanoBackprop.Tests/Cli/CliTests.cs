@@ -44,7 +44,7 @@ public sealed class CliTests
     [TestMethod]
     public void EveryCommandHasHelp()
     {
-        foreach (string command in new[] { "demo", "seeds", "train", "eval", "replay", "export", "inspect", "gradcheck", "occupancy", "soak", "xor-sweep", "ram-budget" })
+        foreach (string command in new[] { "demo", "seeds", "train", "eval", "replay", "export", "inspect", "gradcheck", "occupancy", "rooms", "soak", "xor-sweep", "ram-budget" })
         {
             var (code, output, _) = Run(command, "--help");
             Assert.AreEqual(0, code, command);

@@ -264,6 +264,108 @@ public sealed class ReferenceTests
     }
 
     [TestMethod]
+    public void Seed003_TwoInputsThreeClassesSoftmaxByHand()
+    {
+        // A 2-input, 3-class softmax layer, no hidden layer, biases 0. Input x = (0.5, 1),
+        // weights w0 = (2, 0), w1 = (1, -0.5), w2 = (0, -1): logits z = (1, 0, -1).
+        // y = e^z / Σ e^z with Σ = e + 1 + e^-1 = 4.086161: y = (0.665241, 0.244728, 0.090031).
+        // Class 0 (t = (1, 0, 0)): L = -ln y0 = ln Σ - 1 = 0.407606.
+        // ∂L/∂z = y - t = (-0.334759, 0.244728, 0.090031) = ∂L/∂b, and ∂L/∂w_ji = (y_j - t_j)·x_i:
+        // w0: (-0.167380, -0.334759), w1: (0.122364, 0.244728), w2: (0.045015, 0.090031).
+        double[] x = [0.5, 1];
+        double[] t = [1, 0, 0];
+        var mlp = new ReferenceMlp([2, 3], Activation.Linear, Activation.Softmax);
+        double[][] w = [[2, 0], [1, -0.5], [0, -1]];
+        for (int j = 0; j < 3; j++)
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                mlp.SetWeight(0, j, i, w[j][i]);
+            }
+        }
+
+        ReferenceGradients g = mlp.ComputeGradients(x, t, Loss.CategoricalCrossEntropy);
+        AssertClose([1, 0, -1], g.PreActivations[0], "logits");
+        AssertClose([0.665241, 0.244728, 0.090031], g.Activations[1], "y");
+        Assert.AreEqual(0.407606, g.Loss, 1e-6, "L");
+        AssertClose([-0.334759, 0.244728, 0.090031], g.PreActivationGradients[0], "∂L/∂z");
+        AssertClose([-0.334759, 0.244728, 0.090031], g.BiasGradients[0], "∂L/∂b");
+        AssertClose([-0.167380, -0.334759, 0.122364, 0.244728, 0.045015, 0.090031], g.WeightGradients[0], "∂L/∂w");
+
+        // The engine on the same weights (all exact in Q16.16): y = (43597, 16039, 5900) LSB
+        // (SoftmaxTests works the tables through), summing to 65536; the deltas y - t are
+        // (-21939, 16039, 5900) LSB, and ∂L/∂w = δ·x rounded once: -10969.5 → -10970 (ties away
+        // from zero), -21939, 8019.5 → 8020, 16039, 2950, 5900. The loss ln(S/2^30) - 0 from the
+        // table: 0.407606·65536 = 26712.86 → 26713. Each within the format's bound of the
+        // reference above (outputs 1.1 LSB, gradients 1.1·max|x| + ½ LSB).
+        var network = new Network([2, 3], Activation.Linear, Activation.Softmax, Loss.CategoricalCrossEntropy, 1, NetworkOptions.GradientAccumulation);
+        for (int j = 0; j < 3; j++)
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                network.SetWeight(0, j, i, Q16.FromDouble(w[j][i]));
+            }
+        }
+
+        int[] input = [Q16.Half, Q16.One];
+        int[] target = [Q16.One, 0, 0];
+        CollectionAssert.AreEqual(new[] { 43597, 16039, 5900 }, network.Forward(input));
+        network.Backward(target, Loss.CategoricalCrossEntropy);
+        CollectionAssert.AreEqual(new[] { -21939, 16039, 5900 }, Enumerable.Range(0, 3).Select(j => network.GetBiasGradient(0, j)).ToArray());
+        CollectionAssert.AreEqual(new[] { -10970, -21939, 8020, 16039, 2950, 5900 },
+            Enumerable.Range(0, 6).Select(k => network.GetWeightGradient(0, k / 2, k % 2)).ToArray());
+        for (int k = 0; k < 6; k++)
+        {
+            Assert.AreEqual(g.WeightGradients[0][k], Q16.ToDouble(network.GetWeightGradient(0, k / 2, k % 2)), 1.6 / 65536, $"∂L/∂w[{k}]");
+        }
+
+        Assert.AreEqual(26713, Softmax.CrossEntropy([Q16.One, 0, -Q16.One], target));
+        Assert.AreEqual(26713 / 65536.0, g.Loss, 0.71 / 65536);
+
+        // One step at rate 0.5: w ← w - 0.5·∂L/∂w. Reference: w0 = (2.083690, 0.167380),
+        // w1 = (0.938818, -0.622364), w2 = (-0.022508, -1.045015), b = (0.167380, -0.122364, -0.045015).
+        mlp.TrainStep(x, t, Loss.CategoricalCrossEntropy, 0.5);
+        AssertClose([2.083690, 0.167380], [mlp.GetWeight(0, 0, 0), mlp.GetWeight(0, 0, 1)], "w0 after a step");
+        AssertClose([0.938818, -0.622364], [mlp.GetWeight(0, 1, 0), mlp.GetWeight(0, 1, 1)], "w1 after a step");
+        AssertClose([-0.022508, -1.045015], [mlp.GetWeight(0, 2, 0), mlp.GetWeight(0, 2, 1)], "w2 after a step");
+        AssertClose([0.167380, -0.122364, -0.045015], [mlp.GetBias(0, 0), mlp.GetBias(0, 1), mlp.GetBias(0, 2)], "b after a step");
+    }
+
+    private static void AssertClose(double[] expected, double[] actual, string what)
+    {
+        Assert.HasCount(expected.Length, actual, what);
+        for (int k = 0; k < expected.Length; k++)
+        {
+            Assert.AreEqual(expected[k], actual[k], 1e-6, $"{what}[{k}]");
+        }
+    }
+
+    [TestMethod]
+    public void SoftmaxCrossEntropyGradientAtTheLogitsIsOutputMinusTarget()
+    {
+        // The reference builds the loss from Exp and Log nodes of the logits; that the chain lands
+        // on y - t (with y from the separate softmax nodes) backs the engine's shortcut.
+        var random = new Random(8);
+        var mlp = new ReferenceMlp([3, 4, 4], Activation.Tanh, Activation.Softmax);
+        Randomise(mlp, random);
+        foreach (double[] target in new[] { new[] { 0.0, 0, 1, 0 }, new[] { 0.1, 0.2, 0.3, 0.4 } })
+        {
+            ReferenceGradients g = mlp.ComputeGradients([0.5, -0.2, 0.9], target, Loss.CategoricalCrossEntropy);
+            double[] y = g.Activations[^1];
+            Assert.AreEqual(1, y.Sum(), 1e-15);
+            for (int j = 0; j < y.Length; j++)
+            {
+                Assert.AreEqual(y[j] - target[j], g.PreActivationGradients[^1][j], 1e-12);
+            }
+        }
+
+        Assert.ThrowsExactly<ArgumentException>(() =>
+            new ReferenceMlp([1, 2], Activation.Tanh, Activation.Softmax).ComputeGradients([1], [0, 1], Loss.MeanSquaredError));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            new ReferenceMlp([1, 2], Activation.Tanh, Activation.Softmax).ComputeGradients([1], [0.5, 0.6], Loss.CategoricalCrossEntropy));
+    }
+
+    [TestMethod]
     public void Seed002_OneLinearNeuronConvergesToOneThird()
     {
         // a = i·w, i = 1.5, t = 0.5, loss ½(a - t)², rate 0.2 (= cost (a - t)² at rate 0.1):

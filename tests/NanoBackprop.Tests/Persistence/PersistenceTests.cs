@@ -262,7 +262,7 @@ public sealed class PersistenceArgumentTests
         Assert.ThrowsExactly<ArgumentNullException>(() => ModelBlob.Write(learner, null!, 0));
         Assert.ThrowsExactly<ArgumentNullException>(() => ModelBlob.SizeOf(null!));
         Assert.ThrowsExactly<ArgumentNullException>(() => ModelBlob.Read(learner, null!, 0, 0));
-        Assert.ThrowsExactly<InvalidModelException>(() => ModelBlob.Read(learner, new byte[10], 8, 10));
+        Assert.AreEqual("count", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ModelBlob.Read(learner, new byte[10], 8, 10)).ParamName);
     }
 
     [TestMethod]
