@@ -80,7 +80,7 @@ namespace NanoBackprop
             CheckVector(input, layerSizes[0], "input", "Learn");
             CheckTarget(target, loss, "Learn");
             ForwardUnchecked(input);
-            int halfSquaredError = HalfSquaredError(activations[activations.Length - 1], target);
+            int halfSquaredError = MonitoredLoss(target);
             ComputeOutputDeltasByDefinition(target, loss);
             for (int l = layerSizes.Length - 2; l >= frozenLayers; l--)
             {

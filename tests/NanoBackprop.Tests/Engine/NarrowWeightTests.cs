@@ -50,7 +50,7 @@ public sealed class NarrowWeightTests
             }
         }
 
-        Assert.AreEqual(momentumBuffers ? 2 * 30 : 30, combinations);
+        Assert.AreEqual(momentumBuffers ? 2 * 35 : 35, combinations);
         // The saturating rates drive every layer to the largest exponent and beyond: each of the
         // three layers needs at least one change (fan-in 4 starts at e = 1, 6 and 5 at e = 0).
         Assert.IsTrue(scaleChanges >= 3 * combinations, $"only {scaleChanges} scale changes");
@@ -94,7 +94,7 @@ public sealed class NarrowWeightTests
             combinations++;
         }
 
-        Assert.AreEqual(30, combinations);
+        Assert.AreEqual(35, combinations);
     }
 
     [TestMethod]
