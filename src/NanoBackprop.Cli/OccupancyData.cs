@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NanoBackprop.Cli;
 
 /// <summary>
@@ -39,9 +37,7 @@ public sealed class OccupancyData
     /// <summary>The copy embedded in the tool.</summary>
     public static OccupancyData LoadEmbedded()
     {
-        using var stream = typeof(OccupancyData).Assembly.GetManifestResourceStream("occupancy/datatraining.txt")
-            ?? throw new InvalidOperationException("the embedded occupancy data is missing");
-        using var reader = new StreamReader(stream);
+        using StreamReader reader = RecordingCsv.OpenEmbedded("occupancy/datatraining.txt");
         return Parse(reader);
     }
 
@@ -51,31 +47,7 @@ public sealed class OccupancyData
     /// </summary>
     public static OccupancyData Parse(TextReader reader)
     {
-        var readings = new List<int[]>();
-        var labels = new List<int>();
-        var timestamps = new List<string>();
-        reader.ReadLine();
-        string? line;
-        while ((line = reader.ReadLine()) != null)
-        {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            string[] cells = line.Split(',');
-            var reading = new int[FeatureNames.Length];
-            for (int f = 0; f < reading.Length; f++)
-            {
-                double value = double.Parse(cells[2 + f], CultureInfo.InvariantCulture);
-                reading[f] = checked((int)Math.Round(value * UnitsPerValue[f], MidpointRounding.AwayFromZero));
-            }
-
-            readings.Add(reading);
-            labels.Add(int.Parse(cells[7], CultureInfo.InvariantCulture));
-            timestamps.Add(cells[1].Trim('"'));
-        }
-
-        return new OccupancyData(readings.ToArray(), labels.ToArray(), timestamps.ToArray());
+        RecordingCsv.Rows rows = RecordingCsv.Parse(reader, UnitsPerValue, firstFeatureColumn: 2, labelColumn: 7, timeColumn: 1);
+        return new OccupancyData(rows.Readings, rows.Labels, rows.Times);
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NanoBackprop.Cli;
 
 /// <summary>
@@ -46,40 +44,14 @@ public sealed class RoomsData
     /// <summary>The copy embedded in the tool.</summary>
     public static RoomsData LoadEmbedded()
     {
-        using var stream = typeof(RoomsData).Assembly.GetManifestResourceStream("room-occupancy-estimation/Occupancy_Estimation.csv")
-            ?? throw new InvalidOperationException("the embedded room-occupancy data is missing");
-        using var reader = new StreamReader(stream);
+        using StreamReader reader = RecordingCsv.OpenEmbedded("room-occupancy-estimation/Occupancy_Estimation.csv");
         return Parse(reader);
     }
 
     /// <summary>Parses the file: a header, then date, time, the 16 readings and the label.</summary>
     public static RoomsData Parse(TextReader reader)
     {
-        var readings = new List<int[]>();
-        var labels = new List<int>();
-        var dates = new List<string>();
-        reader.ReadLine();
-        string? line;
-        while ((line = reader.ReadLine()) != null)
-        {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            string[] cells = line.Split(',');
-            var reading = new int[FeatureNames.Length];
-            for (int f = 0; f < reading.Length; f++)
-            {
-                double value = double.Parse(cells[2 + f], CultureInfo.InvariantCulture);
-                reading[f] = checked((int)Math.Round(value * UnitsPerValue[f], MidpointRounding.AwayFromZero));
-            }
-
-            readings.Add(reading);
-            labels.Add(int.Parse(cells[18], CultureInfo.InvariantCulture));
-            dates.Add(cells[0]);
-        }
-
-        return new RoomsData(readings.ToArray(), labels.ToArray(), dates.ToArray());
+        RecordingCsv.Rows rows = RecordingCsv.Parse(reader, UnitsPerValue, firstFeatureColumn: 2, labelColumn: 18, timeColumn: 0);
+        return new RoomsData(rows.Readings, rows.Labels, rows.Times);
     }
 }

@@ -11,7 +11,7 @@ namespace NanoBackprop.Tests;
 [TestClass]
 public sealed class CliTests
 {
-    private static readonly string Occupancy = Path.Combine(ProjectFileTests.RepositoryRoot(), "src", "NanoBackprop.Cli", "Data", "occupancy", "datatraining.txt");
+    internal static readonly string Occupancy = Path.Combine(ProjectFileTests.RepositoryRoot(), "src", "NanoBackprop.Cli", "Data", "occupancy", "datatraining.txt");
     private string folder = "";
 
     [TestInitialize]
@@ -24,7 +24,7 @@ public sealed class CliTests
     [TestCleanup]
     public void DeleteFolder() => Directory.Delete(folder, true);
 
-    private static (int Code, string Out, string Error) Run(params string[] args)
+    internal static (int Code, string Out, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();

@@ -1,5 +1,3 @@
-using NanoBackprop.Cli;
-
 namespace NanoBackprop.Tests;
 
 /// <summary>
@@ -11,7 +9,7 @@ namespace NanoBackprop.Tests;
 [TestClass]
 public sealed class FrozenTransferCliTests
 {
-    private static readonly string Occupancy = Path.Combine(ProjectFileTests.RepositoryRoot(), "src", "NanoBackprop.Cli", "Data", "occupancy", "datatraining.txt");
+    private static readonly string Occupancy = CliTests.Occupancy;
     private string folder = "";
 
     [TestInitialize]
@@ -24,13 +22,7 @@ public sealed class FrozenTransferCliTests
     [TestCleanup]
     public void DeleteFolder() => Directory.Delete(folder, true);
 
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Error) Run(params string[] args) => CliTests.Run(args);
 
     private string PathOf(string name) => Path.Combine(folder, name);
 
