@@ -77,7 +77,7 @@ public sealed class ProjectFileTests
     /// The .nuspec ships what `nanobackprop nf-package` makes, the way nanoFramework.CoreLibrary's
     /// package does (dll, pe, pdbx and XML docs straight into lib\, no pdb; NanoPackageTests builds
     /// them and checks the list against the files), depends on the CoreLibrary version packages.config
-    /// pins, carries the assembly's version, and declares the MIT licence of the root LICENSE file.
+    /// pins, carries the assembly's version, and declares the MIT licence of docs/LICENSE (the top level holds only what the project layout names).
     /// </summary>
     [TestMethod]
     public void NuspecShipsTheReleaseBuildIntoLibWithThePinnedCoreLibrary()
@@ -89,7 +89,7 @@ public sealed class ProjectFileTests
         XElement license = metadata.Elements().Single(e => e.Name.LocalName == "license");
         Assert.AreEqual("expression", license.Attribute("type")!.Value);
         Assert.AreEqual("MIT", license.Value, "the licence of the repository's LICENSE file");
-        StringAssert.StartsWith(File.ReadAllText(Path.Combine(LibraryFolder, "..", "..", "LICENSE")), "MIT License\n\nCopyright (c) ");
+        StringAssert.StartsWith(File.ReadAllText(Path.Combine(LibraryFolder, "..", "..", "docs", "LICENSE")), "MIT License\n\nCopyright (c) ");
 
         string assemblyInfo = File.ReadAllText(Path.Combine(LibraryFolder, "Properties", "AssemblyInfo.cs"));
         string assemblyVersion = System.Text.RegularExpressions.Regex.Match(assemblyInfo, @"AssemblyVersion\(""([0-9.]+)""\)").Groups[1].Value;
