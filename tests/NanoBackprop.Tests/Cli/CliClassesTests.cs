@@ -169,4 +169,33 @@ public sealed class CliClassesTests
         var description = new ModelDescription(File.ReadAllBytes(export.GetProperty("blob").GetString()!), 0, (int)new FileInfo(export.GetProperty("blob").GetString()!).Length);
         Assert.AreEqual(3, description.Classes);
     }
+
+    [TestMethod]
+    public void RoomOccupancyTrainedOnDecemberAndEvaluatedOnJanuary()
+    {
+        // The real 4-class case: 0-3 people, 16 sensors. December rows (8,084) train 5 epochs;
+        // the January rows (2,045) are evaluated with the frozen model. January has no row with
+        // 1 person, so the means are over the 3 classes present.
+        string[] lines = File.ReadAllLines(Rooms);
+        string december = PathOf("december.csv"), january = PathOf("january.csv");
+        File.WriteAllLines(december, lines.Take(1).Concat(lines.Skip(1).Where(l => l.StartsWith("2017/12", StringComparison.Ordinal))));
+        File.WriteAllLines(january, lines.Take(1).Concat(lines.Skip(1).Where(l => l.StartsWith("2018/01", StringComparison.Ordinal))));
+        string features = string.Join(",", lines[0].Split(',')[2..^1]);
+        string model = PathOf("rooms.nbp");
+        var trained = Json("train", "--data", december, "--features", features, "--label", "Room_Occupancy_Count", "--loss", "cce", "--hidden", "12",
+            "--epochs", "5", "--lr", "0.05", "--out", model, "--json");
+        Assert.AreEqual(8084, trained.GetProperty("rows").GetInt32());
+        Assert.AreEqual(8037.0 / 8084, trained.GetProperty("lastEpochAccuracy").GetDouble());
+        var evaluated = Json("eval", "--model", model, "--data", january, "--json").GetProperty("classes");
+        int[][] matrix = evaluated.GetProperty("matrix").EnumerateArray().Select(r => r.EnumerateArray().Select(e => e.GetInt32()).ToArray()).ToArray();
+        int[][] expected = [[1750, 0, 1, 0], [0, 0, 0, 0], [0, 0, 76, 17], [106, 0, 89, 6]];
+        for (int c = 0; c < 4; c++)
+        {
+            CollectionAssert.AreEqual(expected[c], matrix[c], $"true class {c}");
+        }
+
+        Assert.AreEqual(1832.0 / 2045, evaluated.GetProperty("accuracy").GetDouble());
+        Assert.AreEqual((1750.0 / 1751 + 76.0 / 93 + 6.0 / 201) / 3, evaluated.GetProperty("balancedAccuracy").GetDouble(), 1e-15);
+        Assert.AreEqual(JsonValueKind.Null, evaluated.GetProperty("recall")[1].ValueKind);
+    }
 }
