@@ -139,6 +139,18 @@ public sealed class CliClassesTests
     }
 
     [TestMethod]
+    public void TheDoubleEngineTrainsKClassesToTheSameMatrix()
+    {
+        // --engine double: the reference network with softmax + cross-entropy as its own nodes, quantised at the end.
+        string model = PathOf("d.nbp");
+        var trained = Json("train", "--data", WriteTraining(), "--features", "a,b", "--label", "kind", "--loss", "cce", "--hidden", "4", "--epochs", "50", "--engine", "double", "--out", model, "--json");
+        Assert.AreEqual(1.0, trained.GetProperty("lastEpochAccuracy").GetDouble());
+        var classes = Json("eval", "--model", model, "--data", WriteEvaluation(), "--json").GetProperty("classes");
+        Assert.AreEqual(0.8, classes.GetProperty("accuracy").GetDouble());
+        Assert.AreEqual((6.0 / 7 + 0.75 + 0.8) / 3, classes.GetProperty("macroF1").GetDouble(), 1e-15);
+    }
+
+    [TestMethod]
     public void AnUnknownLabelIsRefusedInOneLine()
     {
         string model = PathOf("m.nbp");
