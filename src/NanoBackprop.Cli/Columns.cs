@@ -14,6 +14,9 @@ namespace NanoBackprop.Cli;
 /// <param name="TargetUnitsPerValue">Raw units per CSV value of a regression target.</param>
 public sealed record Columns(string[] Features, string Label, double[] UnitsPerValue, double TargetUnitsPerValue)
 {
+    /// <summary>K-class (softmax) models: the class names (the sidecar's, or "0".."K-1"); else null.</summary>
+    public string[]? ClassNames { get; init; }
+
     /// <summary>The options where given, else the sidecar's; a <see cref="CliError"/> saying which option is missing.</summary>
     public static Columns Resolve(ModelFile file, string modelPath, string? features, string? label, string? units, double? targetUnits, bool needLabel = true)
     {
@@ -71,7 +74,7 @@ public sealed record Columns(string[] Features, string Label, double[] UnitsPerV
             throw new CliError("--target-units applies to a regression model; this one classifies");
         }
 
-        return new Columns(names, labelName, perValue, target);
+        return new Columns(names, labelName, perValue, target) { ClassNames = file.ClassNames };
     }
 
     private static double[] ParseUnits(string list, int inputs)

@@ -13,8 +13,9 @@ namespace NanoBackprop.Cli;
 /// </summary>
 public sealed class CsvDataset
 {
-    private CsvDataset(string[] features, string label, double[][] values, double[] labels, int[] lines)
+    private CsvDataset(string[] features, string label, double[][] values, double[] labels, string[] labelTexts, int[] lines)
     {
+        LabelTexts = labelTexts;
         Lines = lines;
         Features = features;
         Label = label;
@@ -31,8 +32,11 @@ public sealed class CsvDataset
     /// <summary>Feature values per row.</summary>
     public double[][] Values { get; }
 
-    /// <summary>Label per row.</summary>
+    /// <summary>Label per row (NaN for a label that is not a number, read with textLabels).</summary>
     public double[] Labels { get; }
+
+    /// <summary>Label per row as written in the file (trimmed), for class names.</summary>
+    public string[] LabelTexts { get; }
 
     /// <summary>The file's line number of each row (1 is the header), for messages.</summary>
     public int[] Lines { get; }
@@ -46,8 +50,11 @@ public sealed class CsvDataset
     /// <summary>The index of the first row whose label is not 0 or 1, or -1.</summary>
     public int FirstNonBinaryRow => Array.FindIndex(Labels, l => l != 0 && l != 1);
 
-    /// <summary>Reads <paramref name="path"/>; fails with one clear line on any problem.</summary>
-    public static CsvDataset Load(string path, string[] features, string label)
+    /// <summary>
+    /// Reads <paramref name="path"/>; fails with one clear line on any problem.
+    /// <paramref name="textLabels"/>: a label that is not a number is kept as text (a class name) instead of refused.
+    /// </summary>
+    public static CsvDataset Load(string path, string[] features, string label, bool textLabels = false)
     {
         if (Directory.Exists(path))
         {
@@ -113,6 +120,7 @@ public sealed class CsvDataset
         int labelColumn = Column(header, label, path);
         var values = new double[rows.Count][];
         var labels = new double[rows.Count];
+        var labelTexts = new string[rows.Count];
         for (int r = 0; r < rows.Count; r++)
         {
             var (line, fields) = rows[r];
@@ -122,10 +130,11 @@ public sealed class CsvDataset
                 values[r][f] = Number(fields[featureColumns[f] + shift], path, line, features[f]);
             }
 
-            labels[r] = Number(fields[labelColumn + shift], path, line, label);
+            labelTexts[r] = fields[labelColumn + shift];
+            labels[r] = textLabels && !IsNumber(labelTexts[r]) ? double.NaN : Number(labelTexts[r], path, line, label);
         }
 
-        return new CsvDataset(features, label, values, labels, rows.Select(r => r.Line).ToArray());
+        return new CsvDataset(features, label, values, labels, labelTexts, rows.Select(r => r.Line).ToArray());
     }
 
     // Where the named columns start in the rows: 0, or 1 after an unnamed leading row-number column.
@@ -227,6 +236,9 @@ public sealed class CsvDataset
 
         return index;
     }
+
+    private static bool IsNumber(string cell) =>
+        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value);
 
     private static double Number(string cell, string path, int line, string column)
     {

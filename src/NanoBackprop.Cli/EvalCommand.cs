@@ -12,7 +12,12 @@ public static class EvalCommand
 
     /// <summary>The result printed by --json.</summary>
     public sealed record Result(string Command, string Task, int Rows, double? FixedAccuracy, double? DoubleAccuracy, double? FixedRmse, double? DoubleRmse,
-        double FixedLoss, double DoubleLoss, double MaxOutputDifference, double PredictionAgreement, Confusion? FixedConfusion);
+        double FixedLoss, double DoubleLoss, double MaxOutputDifference, double PredictionAgreement, Confusion? FixedConfusion)
+    {
+        /// <summary>K-class (softmax) models: the fixed-point predictions scored by class (confusion matrix, recall, F1); else null and not printed.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public ClassMetrics? Classes { get; init; }
+    }
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliOutput output)
@@ -30,9 +35,9 @@ public static class EvalCommand
             string modelPath = parse.GetValue(model)!;
             var file = ModelFile.Load(modelPath);
             var columns = Columns.Resolve(file, modelPath, parse.GetValue(features), parse.GetValue(label), parse.GetValue(units), parse.GetValue(targetUnits));
-            var dataset = CsvDataset.Load(parse.GetValue(data)!, columns.Features, columns.Label);
+            var dataset = CsvDataset.Load(parse.GetValue(data)!, columns.Features, columns.Label, textLabels: file.ClassNames != null);
             int nonBinary = dataset.FirstNonBinaryRow;
-            if (file.Learner.Task == LearnerTask.Classification && nonBinary >= 0)
+            if (file.Learner.Task == LearnerTask.Classification && file.ClassNames == null && nonBinary >= 0)
             {
                 throw new CliError($"label '{columns.Label}' is {dataset.Labels[nonBinary]} in row {dataset.Lines[nonBinary]}; the model is a binary classifier and needs labels 0 or 1");
             }
@@ -66,6 +71,8 @@ public static class EvalCommand
                 output.Console.Write(confusion);
             }
 
+            result.Classes?.Write(output.Console, "fixed point");
+
             return 0;
         });
         return command;
@@ -75,6 +82,12 @@ public static class EvalCommand
     public static Result Run(ModelFile file, CsvDataset data, Columns columns)
     {
         var learner = file.Learner;
+        string[]? classNames = file.ClassNames;
+        if (classNames != null)
+        {
+            return RunClasses(file, data, columns, classNames);
+        }
+
         learner.Scaler.Frozen = true;
         var reference = ReferenceMlp.FromNetwork(learner.Network);
         bool classification = learner.Task == LearnerTask.Classification;
@@ -121,6 +134,45 @@ public static class EvalCommand
             classification ? (double)fixedCorrect / n : null, classification ? (double)doubleCorrect / n : null,
             classification ? null : Math.Sqrt(fixedSquares / n), classification ? null : Math.Sqrt(doubleSquares / n),
             fixedLoss / n, doubleLoss / n, maxDifference, (double)agree / n, classification ? new Confusion(tp, fp, fn, tn) : null);
+    }
+
+    // A K-class (softmax) model: the class is the largest output's index (the first of equal ones);
+    // the loss is the categorical cross-entropy -ln y_label; the largest output difference is over every output.
+    private static Result RunClasses(ModelFile file, CsvDataset data, Columns columns, string[] classNames)
+    {
+        var learner = file.Learner;
+        int[] labels = ClassLabels.Map(classNames, data);
+        learner.Scaler.Frozen = true;
+        var reference = ReferenceMlp.FromNetwork(learner.Network);
+        var scaled = new int[learner.Network.InputCount];
+        var fixedPredicted = new int[data.Count];
+        var doublePredicted = new int[data.Count];
+        double fixedLoss = 0, doubleLoss = 0, maxDifference = 0;
+        for (int row = 0; row < data.Count; row++)
+        {
+            int[] raw = FeatureUnits.ToRaw(data.Values[row], columns.UnitsPerValue, data.Features, data.Lines[row]);
+            int[] fixedOutputs = learner.Network.Forward(Scale(learner, raw, scaled));
+            double[] doubleOutputs = reference.Forward(scaled.Select(Q16.ToDouble).ToArray());
+            for (int j = 0; j < doubleOutputs.Length; j++)
+            {
+                maxDifference = Math.Max(maxDifference, Math.Abs(Q16.ToDouble(fixedOutputs[j]) - doubleOutputs[j]));
+            }
+
+            fixedPredicted[row] = Softmax.ArgMax(fixedOutputs);
+            doublePredicted[row] = Array.IndexOf(doubleOutputs, doubleOutputs.Max());
+            fixedLoss += -Math.Log(Math.Max(Q16.ToDouble(fixedOutputs[labels[row]]), 1e-12));
+            doubleLoss += -Math.Log(Math.Max(doubleOutputs[labels[row]], 1e-12));
+        }
+
+        int n = data.Count;
+        var metrics = ClassMetrics.Of(classNames, labels, fixedPredicted);
+        int doubleCorrect = Enumerable.Range(0, n).Count(r => doublePredicted[r] == labels[r]);
+        int agree = Enumerable.Range(0, n).Count(r => doublePredicted[r] == fixedPredicted[r]);
+        return new Result("eval", "classification", n, metrics.Accuracy, (double)doubleCorrect / n, null, null,
+            fixedLoss / n, doubleLoss / n, maxDifference, (double)agree / n, null)
+        {
+            Classes = metrics,
+        };
     }
 
     private static int[] Scale(OnlineLearner learner, int[] raw, int[] scaled)

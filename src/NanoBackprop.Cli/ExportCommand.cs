@@ -101,6 +101,12 @@ public static class ExportCommand
         text.AppendLine($"        public static readonly string[] Features = new string[] {{ {string.Join(", ", columns.Features.Select(Literal))} }};");
         text.AppendLine("        /// <summary>Raw integer units per sensor value (multiply a reading by this and round).</summary>");
         text.AppendLine($"        public static readonly int[] UnitsPerValue = new int[] {{ {string.Join(", ", columns.UnitsPerValue.Select(u => ((int)u).ToString(System.Globalization.CultureInfo.InvariantCulture)))} }};");
+        if (columns.ClassNames != null)
+        {
+            text.AppendLine("        /// <summary>Class names of the softmax output, index = class (PredictClass's result).</summary>");
+            text.AppendLine($"        public static readonly string[] Classes = new string[] {{ {string.Join(", ", columns.ClassNames.Select(Literal))} }};");
+        }
+
         text.AppendLine($"        /// <summary>The model blob (ModelBlob format, version {ModelBlob.Version}).</summary>");
         text.AppendLine("        public static readonly byte[] Blob = new byte[]");
         text.AppendLine("        {");
@@ -147,7 +153,7 @@ public static class ExportCommand
     };
 
     // The generated members, which the class name may not repeat (a member cannot share its class's name).
-    private static readonly string[] Members = ["LayerSizes", "Features", "UnitsPerValue", "Blob"];
+    private static readonly string[] Members = ["LayerSizes", "Features", "UnitsPerValue", "Classes", "Blob"];
 
     private static void CheckIdentifier(string name, string option, bool allowDots)
     {

@@ -23,7 +23,8 @@ public static class InspectCommand
         var command = new Command("inspect", "Show a model: topology, format, parameters, RAM on the board, scaler, counters, CRC") { model, json };
         command.SetAction(parse =>
         {
-            var result = Run(ModelFile.Load(parse.GetValue(model)!));
+            var file = ModelFile.Load(parse.GetValue(model)!);
+            var result = Run(file);
             if (parse.GetValue(json))
             {
                 output.Json(result);
@@ -35,7 +36,7 @@ public static class InspectCommand
             table.AddRow("format", result.Format);
             if (result.Classes > 0)
             {
-                table.AddRow("classes", $"{result.Classes} (softmax): labels learned per class " + string.Join(", ", result.ClassCounts.Select((n, c) => $"{c}: {n:N0}")));
+                table.AddRow("classes", $"{result.Classes} (softmax): labels learned per class " + string.Join(", ", result.ClassCounts.Select((n, c) => $"{Markup.Escape(file.ClassNames![c])}: {n:N0}")));
             }
 
             table.AddRow("task", result.Task);

@@ -12,7 +12,7 @@ public sealed class LearnerSettings
     public readonly Option<string> Features = new("--features") { Description = "Comma-separated feature columns", DefaultValueFactory = _ => "Temperature,Humidity,Light,CO2,HumidityRatio" };
 
     /// <summary>--label.</summary>
-    public readonly Option<string> Label = new("--label") { Description = "Label column (0/1 for classification)", DefaultValueFactory = _ => "Occupancy" };
+    public readonly Option<string> Label = new("--label") { Description = "Label column (0/1 for binary classification; with --loss cce class indices 0..K-1 or text class names)", DefaultValueFactory = _ => "Occupancy" };
 
     /// <summary>--hidden.</summary>
     public readonly Option<string> Hidden = new("--hidden") { Description = "Hidden layer sizes, e.g. 8 or 16,8", DefaultValueFactory = _ => "8" };
@@ -21,10 +21,10 @@ public sealed class LearnerSettings
     public readonly Option<Activation> HiddenActivation = new("--activation") { Description = "Hidden activation: Sigmoid, Tanh, Relu, LeakyRelu, Linear", DefaultValueFactory = _ => Activation.Sigmoid };
 
     /// <summary>--output-activation.</summary>
-    public readonly Option<Activation?> OutputActivation = new("--output-activation") { Description = "Output activation [default: Sigmoid for bce, Linear for mse]" };
+    public readonly Option<Activation?> OutputActivation = new("--output-activation") { Description = "Output activation [default: Sigmoid for bce, Softmax for cce, Linear for mse]" };
 
     /// <summary>--loss.</summary>
-    public readonly Option<string> Loss = new("--loss") { Description = "bce (binary cross-entropy; sigmoid output, labels 0/1) or mse", DefaultValueFactory = _ => "bce" };
+    public readonly Option<string> Loss = new("--loss") { Description = "bce (binary cross-entropy; sigmoid output, labels 0/1), cce (categorical cross-entropy; softmax output, K classes) or mse", DefaultValueFactory = _ => "bce" };
 
     /// <summary>--lr.</summary>
     public readonly Option<double> LearningRate = new("--lr") { Description = "Learning rate, Q16.16: 2^-16 to 32767.99998", DefaultValueFactory = _ => 0.1 };
@@ -59,8 +59,9 @@ public sealed class LearnerSettings
     /// <param name="Options">The options the learner was built with (its hyper-parameters, which the model blob does not store).</param>
     /// <param name="Metadata">The sidecar to save beside the model.</param>
     /// <param name="Raw">Each row's features in integer units.</param>
-    /// <param name="Targets">Q16.16 0/1 for classification, integer units for regression.</param>
-    public sealed record Built(CsvDataset Data, OnlineLearner Learner, LearnerOptions Options, ModelFile.Metadata Metadata, int[][] Raw, int[][] Targets)
+    /// <param name="Targets">Q16.16 0/1 for classification, Q16.16 one-hot for K classes, integer units for regression.</param>
+    /// <param name="ClassLabels">K classes (softmax): each row's class index; null otherwise.</param>
+    public sealed record Built(CsvDataset Data, OnlineLearner Learner, LearnerOptions Options, ModelFile.Metadata Metadata, int[][] Raw, int[][] Targets, int[]? ClassLabels = null)
     {
         /// <summary>Whether the learner classifies (else it regresses).</summary>
         public bool Classification => Learner.Task == LearnerTask.Classification;
@@ -77,12 +78,19 @@ public sealed class LearnerSettings
         {
             "bce" => NanoBackprop.Loss.BinaryCrossEntropy,
             "mse" => NanoBackprop.Loss.MeanSquaredError,
-            _ => throw new CliError($"--loss must be bce or mse, got '{lossName}'"),
+            "cce" => NanoBackprop.Loss.CategoricalCrossEntropy,
+            _ => throw new CliError($"--loss must be bce, cce or mse, got '{lossName}'"),
         };
-        Activation output = result.GetValue(OutputActivation) ?? (loss == NanoBackprop.Loss.BinaryCrossEntropy ? Activation.Sigmoid : Activation.Linear);
+        bool softmax = loss == NanoBackprop.Loss.CategoricalCrossEntropy;
+        Activation output = result.GetValue(OutputActivation) ?? (loss == NanoBackprop.Loss.BinaryCrossEntropy ? Activation.Sigmoid : softmax ? Activation.Softmax : Activation.Linear);
         if (loss == NanoBackprop.Loss.BinaryCrossEntropy && output != Activation.Sigmoid)
         {
             throw new CliError("--loss bce needs --output-activation Sigmoid");
+        }
+
+        if (softmax != (output == Activation.Softmax))
+        {
+            throw new CliError(softmax ? "--loss cce needs --output-activation Softmax" : "--output-activation Softmax needs --loss cce (K classes)");
         }
 
         int rate = OptionChecks.Rate(result.GetValue(LearningRate), "--lr");
@@ -105,13 +113,16 @@ public sealed class LearnerSettings
             throw new CliError("--label is empty: give the label column's name");
         }
 
-        var data = CsvDataset.Load(result.GetValue(Data)!, features, label);
+        var data = CsvDataset.Load(result.GetValue(Data)!, features, label, textLabels: softmax);
         int nonBinary = data.FirstNonBinaryRow;
-        bool classification = output == Activation.Sigmoid && nonBinary < 0;
+        bool classification = softmax || (output == Activation.Sigmoid && nonBinary < 0);
         if (loss == NanoBackprop.Loss.BinaryCrossEntropy && nonBinary >= 0)
         {
-            throw new CliError($"label '{label}' is {data.Labels[nonBinary]} in row {data.Lines[nonBinary]}; binary cross-entropy needs labels 0 or 1");
+            throw new CliError($"label '{label}' is {data.Labels[nonBinary]} in row {data.Lines[nonBinary]}; binary cross-entropy needs labels 0 or 1 (K classes: --loss cce)");
         }
+
+        string[]? classNames = softmax ? ClassLabels.FromTraining(data) : null;
+        int[]? classLabels = classNames != null ? ClassLabels.Map(classNames, data) : null;
 
         if (!classification && output is Activation.Sigmoid or Activation.Relu)
         {
@@ -125,7 +136,7 @@ public sealed class LearnerSettings
             throw new CliError("--class-balance on applies to classification (labels 0/1, sigmoid output); this is regression");
         }
 
-        int[] sizes = [features.Length, .. hidden, 1];
+        int[] sizes = [features.Length, .. hidden, classNames?.Length ?? 1];
         Network network;
         OnlineLearner learner;
         var options = new LearnerOptions
@@ -150,9 +161,11 @@ public sealed class LearnerSettings
         network.StochasticRounding = stochastic;
         double[] units = FeatureUnits.Choose(data.Values, features);
         double targetUnits = classification ? 1 : FeatureUnits.Choose(data.Labels.Select(l => new[] { l }).ToArray(), [label])[0];
-        var metadata = new ModelFile.Metadata { Features = features, Label = label, UnitsPerValue = units, TargetUnitsPerValue = targetUnits, LearningRate = Q16.ToDouble(rate) };
+        var metadata = new ModelFile.Metadata { Features = features, Label = label, UnitsPerValue = units, TargetUnitsPerValue = targetUnits, LearningRate = Q16.ToDouble(rate), Classes = classNames };
         int[][] raw = data.Values.Select((v, r) => FeatureUnits.ToRaw(v, units, features, data.Lines[r])).ToArray();
-        int[][] targets = data.Labels.Select((l, r) => classification ? [l == 1 ? Q16.One : 0] : FeatureUnits.ToRaw([l], [targetUnits], [label], data.Lines[r])).ToArray();
-        return new Built(data, learner, options, metadata, raw, targets);
+        int[][] targets = classLabels != null
+            ? classLabels.Select(c => Enumerable.Range(0, classNames!.Length).Select(j => j == c ? Q16.One : 0).ToArray()).ToArray()
+            : data.Labels.Select((l, r) => classification ? [l == 1 ? Q16.One : 0] : FeatureUnits.ToRaw([l], [targetUnits], [label], data.Lines[r])).ToArray();
+        return new Built(data, learner, options, metadata, raw, targets, classLabels);
     }
 }

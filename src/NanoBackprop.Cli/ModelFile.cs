@@ -29,6 +29,13 @@ public sealed class ModelFile
 
         /// <summary>The engine that trained it (fixed or double).</summary>
         public string Engine { get; set; } = "fixed";
+
+        /// <summary>
+        /// K-class (softmax) models: the class names, index = class ("0".."K-1" when the labels
+        /// were the indices; text labels sorted by ordinal order). Null (and not written) for any other model.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public string[]? Classes { get; set; }
     }
 
     private ModelFile(OnlineLearner learner, Metadata? metadata, byte[] blob, string sidecar)
@@ -48,6 +55,9 @@ public sealed class ModelFile
 
     /// <summary>The metadata (empty defaults when the sidecar is missing: see <see cref="HasMetadata"/>).</summary>
     public Metadata Meta { get; }
+
+    /// <summary>Class names of a K-class (softmax) model: the sidecar's, or "0".."K-1" without one; null for any other model.</summary>
+    public string[]? ClassNames => Learner.Network.OutputActivation == Activation.Softmax ? Meta.Classes ?? ClassMetrics.IndexNames(Learner.Network.OutputCount) : null;
 
     /// <summary>Where the sidecar is (or would be).</summary>
     public string SidecarFullPath { get; }
@@ -165,6 +175,21 @@ public sealed class ModelFile
         if (string.IsNullOrWhiteSpace(metadata.Label))
         {
             throw new CliError($"{sidecar}: 'label' is empty");
+        }
+
+        int classes = learner.Network.OutputActivation == Activation.Softmax ? learner.Network.OutputCount : 0;
+        if (classes == 0 && metadata.Classes != null)
+        {
+            throw new CliError($"{sidecar}: 'classes' names {metadata.Classes.Length} class(es); the model is not a softmax classifier");
+        }
+
+        if (classes > 0)
+        {
+            metadata.Classes ??= ClassMetrics.IndexNames(classes);
+            if (metadata.Classes.Length != classes || metadata.Classes.Any(string.IsNullOrWhiteSpace) || metadata.Classes.Distinct(StringComparer.Ordinal).Count() != classes)
+            {
+                throw new CliError($"{sidecar}: 'classes' must name the model's {classes} classes, each once, got {metadata.Classes.Length} name(s)");
+            }
         }
 
         if (metadata.Engine is not ("fixed" or "double"))

@@ -14,6 +14,10 @@ public static class ReplayCommand
     public sealed record Result(string Command, string Task, int Rows, double? PrequentialAccuracy, double? PrequentialRmse, double MeanLoss, double FinalRunningLoss,
         int Rollbacks, int SaturatedReadings, double SamplesPerSecond, string Build, string? Plot)
     {
+        /// <summary>K-class (softmax) models: the prequential predictions (each before its row is learned) scored by class; else null and not printed.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public ClassMetrics? Classes { get; init; }
+
         /// <summary>The same replay on nanoCLR (with --on-device-emulator), else null.</summary>
         public OnDeviceEmulatorReplay.Outcome? OnDeviceEmulator { get; init; }
     }
@@ -56,7 +60,7 @@ public static class ReplayCommand
             OnDeviceEmulatorReplay.Outcome? device = parse.GetValue(onDevice)
                 ? OnDeviceEmulatorReplay.Run(built.Learner, built.Options, built.Raw, built.Targets, TimeSpan.FromMinutes(30))
                 : null;
-            var result = Run(built.Learner, built.Raw, built.Targets, built.Metadata.TargetUnitsPerValue, plotPath) with { OnDeviceEmulator = device };
+            var result = Run(built.Learner, built.Raw, built.Targets, built.Metadata.TargetUnitsPerValue, plotPath, built.ClassLabels, built.Metadata.Classes) with { OnDeviceEmulator = device };
             if (parse.GetValue(settings.Json))
             {
                 output.Json(result);
@@ -92,6 +96,7 @@ public static class ReplayCommand
             }
 
             output.Console.Write(table);
+            result.Classes?.Write(output.Console, "prequential");
             return 0;
         });
         return command;
@@ -111,6 +116,13 @@ public static class ReplayCommand
                 throw new CliError($"--start-model: the model has {learner.Network.InputCount} inputs; --features gives {built.Learner.Network.InputCount}");
             }
 
+            int modelClasses = learner.Network.OutputActivation == Activation.Softmax ? learner.Network.OutputCount : 0;
+            int dataClasses = built.Metadata.Classes?.Length ?? 0;
+            if (modelClasses != dataClasses)
+            {
+                throw new CliError($"--start-model: the model has {(modelClasses > 0 ? $"{modelClasses} softmax classes" : "no softmax output")}; the data and options give {(dataClasses > 0 ? $"{dataClasses} classes" : "no softmax output")}");
+            }
+
             learner.Network.LearningRate = built.Learner.Network.LearningRate;
             return learner;
         }
@@ -120,9 +132,13 @@ public static class ReplayCommand
         }
     }
 
-    /// <summary>Predict, then learn, every row in order.</summary>
-    public static Result Run(OnlineLearner learner, int[][] raw, int[][] targets, double targetUnits, string? plotPath)
+    /// <summary>
+    /// Predict, then learn, every row in order. K-class (softmax) models: <paramref name="classLabels"/>
+    /// (each row's class) and <paramref name="classNames"/>; the prediction is the largest output's index.
+    /// </summary>
+    public static Result Run(OnlineLearner learner, int[][] raw, int[][] targets, double targetUnits, string? plotPath, int[]? classLabels = null, string[]? classNames = null)
     {
+        var predictedClasses = new int[raw.Length];
         int rows = raw.Length;
         var accuracy = new double[rows];
         var loss = new double[rows];
@@ -133,7 +149,13 @@ public static class ReplayCommand
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int row = 0; row < rows; row++)
         {
-            if (classification)
+            if (classLabels != null)
+            {
+                predictedClasses[row] = Softmax.ArgMax(learner.Predict(raw[row]));
+                correct += predictedClasses[row] == classLabels[row] ? 1 : 0;
+                accuracy[row] = (double)correct / (row + 1);
+            }
+            else if (classification)
             {
                 correct += (learner.Predict(raw[row])[0] >= Q16.Half ? Q16.One : 0) == targets[row][0] ? 1 : 0;
                 accuracy[row] = (double)correct / (row + 1);
@@ -158,6 +180,9 @@ public static class ReplayCommand
 
         return new Result("replay", classification ? "classification" : "regression", rows, classification ? (double)correct / rows : null,
             classification ? null : Math.Sqrt(squares / rows), lossSum / rows, Q16.ToDouble(learner.RunningLoss), learner.Rollbacks,
-            learner.Scaler.SaturatedReadings, rows / seconds, BuildInfo.Configuration, plotPath);
+            learner.Scaler.SaturatedReadings, rows / seconds, BuildInfo.Configuration, plotPath)
+        {
+            Classes = classLabels != null ? ClassMetrics.Of(classNames!, classLabels, predictedClasses) : null,
+        };
     }
 }

@@ -139,21 +139,8 @@ public static class RoomsReplay
     /// <summary>Accuracy and balanced accuracy over the given rows (classes present in them).</summary>
     public static Scores Score(int[] rows, int[] labels, int[] predicted)
     {
-        int correct = 0;
-        var present = new int[RoomsData.Classes];
-        var hits = new int[RoomsData.Classes];
-        foreach (int k in rows)
-        {
-            present[labels[k]]++;
-            if (predicted[k] == labels[k])
-            {
-                correct++;
-                hits[labels[k]]++;
-            }
-        }
-
-        double recall = Enumerable.Range(0, RoomsData.Classes).Where(c => present[c] > 0).Average(c => (double)hits[c] / present[c]);
-        return new Scores((double)correct / rows.Length, recall);
+        var metrics = ClassMetrics.Of(ClassMetrics.IndexNames(RoomsData.Classes), rows, labels, predicted);
+        return new Scores(metrics.Accuracy, metrics.BalancedAccuracy);
     }
 
     private static Day MakeDay(string date, int[] rows, int[] labels, int[][] predictions) =>

@@ -14,7 +14,12 @@ public static class TrainCommand
     /// only, else null): the root mean squared error of those predictions, in the label's units.
     /// </summary>
     public sealed record Result(string Command, string Engine, string Task, int Rows, int Epochs, long Samples, double? LastEpochAccuracy, double? LastEpochRmse,
-        double FinalRunningLoss, double Seconds, double SamplesPerSecond, string Model, int ModelBytes, int RamBytes, string? Plot);
+        double FinalRunningLoss, double Seconds, double SamplesPerSecond, string Model, int ModelBytes, int RamBytes, string? Plot)
+    {
+        /// <summary>K-class (softmax) models: the last epoch's predictions (before learning each row) scored by class; else null and not printed.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public ClassMetrics? Classes { get; init; }
+    }
 
     /// <summary>The most epochs a run takes.</summary>
     public const int MaxEpochs = 10_000;
@@ -78,6 +83,7 @@ public static class TrainCommand
                 }
 
                 output.Console.Write(table);
+                result.Classes?.Write(output.Console, "last epoch");
             }
 
             return 0;
@@ -103,6 +109,8 @@ public static class TrainCommand
         var scaled = new int[learner.Network.InputCount];
         double runningLoss = 0;
         int correct = 0;
+        int[]? classLabels = built.ClassLabels;
+        var predictedClasses = new int[rows];
         var clock = Stopwatch.StartNew();
         void Train(Action<long> advance)
         {
@@ -123,7 +131,12 @@ public static class TrainCommand
                     double loss;
                     if (reference == null)
                     {
-                        if (classification)
+                        if (classLabels != null)
+                        {
+                            predictedClasses[row] = Softmax.ArgMax(learner.Predict(raw));
+                            correct += predictedClasses[row] == classLabels[row] ? 1 : 0;
+                        }
+                        else if (classification)
                         {
                             correct += (learner.Predict(raw)[0] >= Q16.Half ? Q16.One : 0) == target[0] ? 1 : 0;
                         }
@@ -137,7 +150,7 @@ public static class TrainCommand
                     }
                     else
                     {
-                        loss = DoubleStep(learner, reference, raw, target, scaled, targetUnits, ref correct, ref squares);
+                        loss = DoubleStep(learner, reference, raw, target, scaled, targetUnits, classLabels?[row] ?? -1, out predictedClasses[row], ref correct, ref squares);
                     }
 
                     runningLoss += (loss - runningLoss) / Math.Min(epoch * rows + k + 1, 32);
@@ -190,16 +203,26 @@ public static class TrainCommand
         OutputFile.WriteAll(files.ToArray());
         return new Result("train", engine, classification ? "classification" : "regression", rows, epochs, total,
             classification ? (double)correct / rows : null, classification ? null : Math.Sqrt(squares / rows),
-            runningLoss, seconds, total / seconds, modelPath, blob.Length, learner.Network.RamBytes, plotPath);
+            runningLoss, seconds, total / seconds, modelPath, blob.Length, learner.Network.RamBytes, plotPath)
+        {
+            Classes = classLabels != null ? ClassMetrics.Of(built.Metadata.Classes!, classLabels, predictedClasses) : null,
+        };
     }
 
     // The double engine: the same integer scaler, the reference network, plain SGD at the same rate.
     // Predict with the statistics so far (as the fixed engine's Predict does), then observe and learn.
-    private static double DoubleStep(OnlineLearner learner, ReferenceMlp reference, int[] raw, int[] target, int[] scaled, double targetUnits, ref int correct, ref double squares)
+    // classLabel: the row's class for a K-class model (predictedClass is then the largest output's index, the first of equal ones), else -1.
+    private static double DoubleStep(OnlineLearner learner, ReferenceMlp reference, int[] raw, int[] target, int[] scaled, double targetUnits, int classLabel, out int predictedClass, ref int correct, ref double squares)
     {
         learner.Scaler.Scale(raw, scaled);
-        double output = reference.Forward(scaled.Select(Q16.ToDouble).ToArray())[0];
-        if (learner.Task == LearnerTask.Regression)
+        double[] outputs = reference.Forward(scaled.Select(Q16.ToDouble).ToArray());
+        double output = outputs[0];
+        predictedClass = Array.IndexOf(outputs, outputs.Max());
+        if (classLabel >= 0)
+        {
+            correct += predictedClass == classLabel ? 1 : 0;
+        }
+        else if (learner.Task == LearnerTask.Regression)
         {
             double error = (learner.TargetScaler!.Unscale(0, Q16.FromDouble(Math.Clamp(output, -32767, 32767))) - (double)target[0]) / targetUnits;
             squares += error * error;
@@ -219,7 +242,7 @@ public static class TrainCommand
         }
         else
         {
-            goal = [Q16.ToDouble(target[0])];
+            goal = target.Select(Q16.ToDouble).ToArray();
         }
 
         return reference.TrainStep(scaled.Select(Q16.ToDouble).ToArray(), goal, learner.Network.Loss, Q16.ToDouble(learner.Network.LearningRate));

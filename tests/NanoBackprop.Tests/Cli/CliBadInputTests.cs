@@ -42,11 +42,20 @@ public sealed class CliBadInputTests
         File.WriteAllText(F("extra.csv"), "a,b,c,label\n5,2,3,0,9\n2,1,3,1,8\n");
         File.WriteAllText(F("ragged.csv"), "a,b,c,label\n1,2,3,0\n2,1,1\n");
         File.WriteAllText(F("duplicate.csv"), "a,a,c,label\n1,2,3,0\n2,1,1,1\n");
+        File.WriteAllText(F("kinds.csv"), "a,b,kind\n0,0,alpha\n10,10,beta\n20,5,gamma\n1,0,alpha\n11,10,beta\n21,5,gamma\n");
+        File.WriteAllText(F("kinds-unknown.csv"), "a,b,kind\n0,0,alpha\n5,5,delta\n");
+        File.WriteAllText(F("kinds-fraction.csv"), "a,b,kind\n0,0,0\n5,5,2.5\n");
+        File.WriteAllText(F("kinds-one.csv"), "a,b,kind\n0,0,alpha\n5,5,alpha\n");
         File.WriteAllText(F("a-file"), "not a folder");
         Directory.CreateDirectory(F("taken.nbp.json"));
         Directory.CreateDirectory(F("out-dir/occupancy-learning-curves.png"));
         Assert.AreEqual(0, Run("train", "--data", F("small.csv"), "--features", "a,b,c", "--label", "label", "--hidden", "3", "--out", F("m.nbp"), "--json").Code);
         Assert.AreEqual(0, Run("train", "--data", F("reg.csv"), "--features", "a,b,c", "--label", "y", "--loss", "mse", "--hidden", "3", "--out", F("reg.nbp"), "--json").Code);
+        Assert.AreEqual(0, Run("train", "--data", F("kinds.csv"), "--features", "a,b", "--label", "kind", "--loss", "cce", "--hidden", "3", "--out", F("k.nbp"), "--json").Code);
+        File.Copy(F("k.nbp"), F("k-names.nbp"));
+        var kinds = JsonNode.Parse(File.ReadAllText(F("k.nbp.json")))!.AsObject();
+        kinds["classes"]!.AsArray().RemoveAt(2);
+        File.WriteAllText(F("k-names.nbp.json"), kinds.ToJsonString());
         byte[] blob = File.ReadAllBytes(F("m.nbp"));
         File.WriteAllBytes(F("raw.nbp"), blob);
         byte[] flipped = (byte[])blob.Clone();
@@ -70,6 +79,7 @@ public sealed class CliBadInputTests
                      ("units", Edit(o => o["unitsPerValue"]![0] = -1)),
                      ("rate", Edit(o => o["learningRate"] = 1e9)),
                      ("typo", Edit(o => o["unitsPerVal"] = o["unitsPerValue"]!.DeepClone())),
+                     ("classes", Edit(o => o["classes"] = new JsonArray("x", "y"))),
                  })
         {
             File.WriteAllBytes(F(name + ".nbp"), blob);
@@ -124,7 +134,11 @@ public sealed class CliBadInputTests
         ("train --data {0}/empty.csv --features a,b,c --out {0}/o.nbp", "the file is empty"),
         ("train --data {0}/header.csv --features a,b,c --label label --out {0}/o.nbp", "no data rows (only a header)"),
         ("train --data {0}/types.csv --features a,b,c --label label --out {0}/o.nbp", "row 3, column 'b': 'two' is not a number"),
-        ("train --data {0}/labels012.csv --features a,b,c --label label --out {0}/o.nbp", "binary cross-entropy needs labels 0 or 1"),
+        ("train --data {0}/labels012.csv --features a,b,c --label label --out {0}/o.nbp", "binary cross-entropy needs labels 0 or 1 (K classes: --loss cce)"),
+        ("train --data {0}/kinds.csv --features a,b --label kind --out {0}/o.nbp", "row 2, column 'kind': 'alpha' is not a number"),
+        ("train --data {0}/kinds-fraction.csv --features a,b --label kind --loss cce --out {0}/o.nbp", "label 'kind' is 2.5 in row 3; numeric class labels must be the indices 0 to 255"),
+        ("train --data {0}/kinds.csv --features a,b --label kind --loss cce --output-activation Sigmoid --out {0}/o.nbp", "--loss cce needs --output-activation Softmax"),
+        ("train --data {0}/kinds.csv --features a,b --label kind --loss mse --output-activation Softmax --out {0}/o.nbp", "--output-activation Softmax needs --loss cce (K classes)"),
         ("train --data {0}/huge.csv --features a,b,c --label label --out {0}/o.nbp", "column 'a': values up to 2E+30 do not fit"),
         ("train --data {0}/tenbillion.csv --features a,b,c --label label --out {0}/o.nbp", "column 'a': values up to 3E+10 do not fit"),
         ("train --data {0}/tiny.csv --features a,b,c --label label --out {0}/o.nbp", "column 'a': its spread"),
@@ -167,7 +181,7 @@ public sealed class CliBadInputTests
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --hidden 600", "600"),
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --seed 1.5", "Cannot parse argument '1.5' for option '--seed'"),
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --engine gpu", "--engine must be fixed or double, got 'gpu'"),
-        ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --loss hinge", "--loss must be bce or mse, got 'hinge'"),
+        ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --loss hinge", "--loss must be bce, cce or mse, got 'hinge'"),
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --activation Bogus", "Cannot parse argument 'Bogus' for option '--activation'"),
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --output-activation Linear", "--loss bce needs --output-activation Sigmoid"),
         ("train --data {0}/small.csv --features a,b,c --label label --out {0}/o.nbp --class-balance maybe", "--class-balance must be on or off, got 'maybe'"),
@@ -199,12 +213,17 @@ public sealed class CliBadInputTests
         ("eval --model {0}/m.nbp --data {0}/small.csv --features a,b", "the model takes 3 features; --features names 2"),
         ("eval --model {0}/m.nbp --data {0}/labels012.csv", "the model is a binary classifier and needs labels 0 or 1"),
         ("eval --model {0}/m.nbp --data {0}/small.csv --target-units 10", "--target-units applies to a regression model"),
+        ("eval --model {0}/k.nbp --data {0}/kinds-unknown.csv", "label 'kind' is 'delta' in row 3, not a class of the model (classes: alpha, beta, gamma)"),
+        ("eval --model {0}/k-names.nbp --data {0}/kinds.csv", "'classes' must name the model's 3 classes, each once, got 2 name(s)"),
+        ("eval --model {0}/classes.nbp --data {0}/small.csv", "'classes' names 2 class(es); the model is not a softmax classifier"),
         ("eval --model {0}/m.nbp --data {0}/huge.csv", "row 2, column 'a'"),
         ("eval --model {0}/m.nbp --data {0}/header.csv", "no data rows"),
         ("eval --model {0}/m.nbp --data {0}/missing.csv", "data file not found"),
         ("eval --model {0}/reg.nbp --data {0}/reg.csv --target-units 0", "--target-units must be positive"),
 
         // replay
+        ("replay --data {0}/small.csv --features a,b --label label --start-model {0}/k.nbp", "--start-model: the model has 3 softmax classes; the data and options give no softmax output"),
+        ("replay --data {0}/kinds-one.csv --features a,b --label kind --loss cce", "label 'kind' has 1 class(es) in 2 rows; --loss cce needs 2 to 256"),
         ("replay --data {0}/small.csv --features a,b,c --label label --guard maybe", "--guard must be on or off, got 'maybe'"),
         ("replay --data {0}/small.csv --features a,b,c --label label --plot {0}/sub", "--plot names a folder"),
         ("replay --data {0}/small.csv --features a,b,c --label label --plot {0}/a-file/p.png", "is a file, not a folder"),
