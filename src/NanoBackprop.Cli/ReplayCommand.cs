@@ -123,7 +123,25 @@ public static class ReplayCommand
                 throw new CliError($"--start-model: the model has {(modelClasses > 0 ? $"{modelClasses} softmax classes" : "no softmax output")}; the data and options give {(dataClasses > 0 ? $"{dataClasses} classes" : "no softmax output")}");
             }
 
+            // The model fixes the structure; --hidden may only repeat it (the docs' own command
+            // does), anything else would be an option that silently does nothing.
+            string modelLayers = string.Join("-", Enumerable.Range(0, learner.Network.LayerCount).Select(learner.Network.GetLayerSize));
+            string optionLayers = string.Join("-", Enumerable.Range(0, built.Learner.Network.LayerCount).Select(built.Learner.Network.GetLayerSize));
+            if (modelLayers != optionLayers)
+            {
+                throw new CliError($"--start-model: the model is {modelLayers}; the options give {optionLayers} (leave --hidden out or give the model's)");
+            }
+
             learner.Network.LearningRate = built.Learner.Network.LearningRate;
+            if ((learner.Network.Options & NetworkOptions.Momentum) != 0)
+            {
+                learner.Network.Momentum = built.Learner.Network.Momentum;
+            }
+            else if (built.Learner.Network.Momentum != 0)
+            {
+                throw new CliError("--start-model: the model was saved without momentum buffers; --momentum must be 0 with it");
+            }
+
             return learner;
         }
         catch (InvalidModelException error)

@@ -47,6 +47,17 @@ public sealed class FrozenTransferCliTests
         Console.WriteLine(replay.Out);
         StringAssert.Contains(replay.Out, networkRam);
         StringAssert.Contains(replay.Out, accuracy);
+
+        // --momentum is the fine-tuning's own (the model keeps its velocity buffers): 0.9 instead
+        // of 0.5 changes the run.
+        double MeanLoss(string momentum)
+        {
+            var json = Run("replay", "--data", Occupancy, "--hidden", "32,16", "--momentum", momentum, "--start-model", PathOf("m.nbp"), "--json");
+            Assert.AreEqual(0, json.Code, json.Error);
+            return System.Text.Json.JsonDocument.Parse(json.Out).RootElement.GetProperty("meanLoss").GetDouble();
+        }
+
+        Assert.AreNotEqual(MeanLoss("0.5"), MeanLoss("0.9"), "--momentum takes effect");
     }
 
     [TestMethod]
@@ -61,6 +72,8 @@ public sealed class FrozenTransferCliTests
             (new[] { "export", "--model", PathOf("pre.nbp"), "--csharp", PathOf("m.cs"), "--blob", PathOf("m.nbp"), "--weight-bits", "8" }, "nanobackprop: --weight-bits must be 32 or 16; it is 8"),
             (new[] { "replay", "--data", Occupancy, "--start-model", PathOf("missing.nbp") }, $"nanobackprop: --start-model: {PathOf("missing.nbp")} does not exist"),
             (new[] { "replay", "--data", Occupancy, "--features", "Temperature,Humidity", "--start-model", PathOf("ok.nbp") }, "nanobackprop: --start-model: the model has 5 inputs; --features gives 2"),
+            (new[] { "replay", "--data", Occupancy, "--hidden", "4", "--start-model", PathOf("ok.nbp") }, "nanobackprop: --start-model: the model is 5-8-1; the options give 5-4-1 (leave --hidden out or give the model's)"),
+            (new[] { "replay", "--data", Occupancy, "--hidden", "8", "--momentum", "0.5", "--start-model", PathOf("ok.nbp") }, "nanobackprop: --start-model: the model was saved without momentum buffers; --momentum must be 0 with it"),
         };
         foreach (var (args, message) in cases)
         {
