@@ -87,16 +87,9 @@ namespace NanoBackprop
                 throw new InvalidOperationException("ApplyGradients: no gradients accumulated; call Backward first.");
             }
 
-            // No fast path: the definition is the code (see Network.ReferenceUpdate.cs and
-            // Network.NarrowReference.cs).
-            if (narrowWeights != null)
-            {
-                ReferenceApplyGradientsNarrow();
-            }
-            else
-            {
-                ReferenceApplyGradients();
-            }
+            // No fast path: the definition is the code (see Network.ReferenceUpdate.cs; 16-bit
+            // weights through Network.NarrowReference.cs).
+            ReferenceApplyGradients();
 
             ClearGradients();
             forwardValid = false;

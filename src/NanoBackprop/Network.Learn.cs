@@ -77,10 +77,7 @@ namespace NanoBackprop
         /// </summary>
         internal int LearnByDefinition(int[] input, int[] target)
         {
-            CheckVector(input, layerSizes[0], "input", "Learn");
-            CheckTarget(target, loss, "Learn");
-            ForwardUnchecked(input);
-            int halfSquaredError = MonitoredLoss(target);
+            int halfSquaredError = CheckAndForward(input, target);
             ComputeOutputDeltasByDefinition(target, loss);
             for (int l = layerSizes.Length - 2; l >= frozenLayers; l--)
             {
@@ -99,14 +96,7 @@ namespace NanoBackprop
                     }
                 }
 
-                if (narrowWeights != null)
-                {
-                    ReferenceUpdateLayerNarrow(l);
-                }
-                else
-                {
-                    ReferenceUpdateLayer(l);
-                }
+                ReferenceUpdateLayer(l);
             }
 
             forwardValid = false;
@@ -140,7 +130,7 @@ namespace NanoBackprop
                 }
                 else
                 {
-                    ReferenceUpdateLayerNarrow(l);
+                    ReferenceUpdateLayer(l);
                 }
             }
         }
@@ -148,12 +138,19 @@ namespace NanoBackprop
         // Checks the arguments, runs Forward and forms the output deltas; returns ½Σ(y - t)².
         private int BeginLearn(int[] input, int[] target)
         {
+            int halfSquaredError = CheckAndForward(input, target);
+            ComputeOutputDeltas(target, loss);
+            return halfSquaredError;
+        }
+
+        // Learn's start, fast path and definition alike: checks the arguments, runs Forward and
+        // returns the loss Learn reports (MonitoredLoss).
+        private int CheckAndForward(int[] input, int[] target)
+        {
             CheckVector(input, layerSizes[0], "input", "Learn");
             CheckTarget(target, loss, "Learn");
             ForwardUnchecked(input);
-            int halfSquaredError = MonitoredLoss(target);
-            ComputeOutputDeltas(target, loss);
-            return halfSquaredError;
+            return MonitoredLoss(target);
         }
 
         // Propagates layer l's deltas to the hidden layer below it (none below layer 0, nor into

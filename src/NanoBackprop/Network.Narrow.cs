@@ -223,7 +223,7 @@ namespace NanoBackprop
         }
 
         // Fast path of the 16-bit rule without momentum buffers (to nearest or stochastic): the
-        // same bits and draws as ReferenceUpdateLayerNarrow. Layer l's deltas are already
+        // same bits and draws as ReferenceUpdateLayer. Layer l's deltas are already
         // propagated below.
         private void UpdateLayerNarrow(int l)
         {

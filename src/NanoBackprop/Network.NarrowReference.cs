@@ -21,61 +21,6 @@ namespace NanoBackprop
     // momentum rule drawing for the velocity and then, if e > 0, for the weight.
     public sealed partial class Network
     {
-        // Learn's update of 16-bit layer l by the definition (its deltas already propagated below).
-        private void ReferenceUpdateLayerNarrow(int l)
-        {
-            int[] layerDeltas = deltas[l];
-            int[] layerInput = activations[l];
-            int[] layerBiases = biases != null ? biases[l] : null;
-            int[] velocities = weightVelocities != null ? weightVelocities[l] : null;
-            int[] biasVelocitiesOfLayer = biasVelocities != null ? biasVelocities[l] : null;
-            int fanIn = layerInput.Length;
-            int shift = deltaShifts[l];
-            int row = 0;
-            for (int j = 0; j < layerDeltas.Length; j++)
-            {
-                long rateDeltaExact = (long)learningRate * layerDeltas[j]; // units 2^-(32 + shift)
-                int rateDeltaQ24 = ScaledRateDelta(rateDeltaExact, shift);
-                for (int i = 0; i < fanIn; i++)
-                {
-                    long stepQ40 = (long)rateDeltaQ24 * layerInput[i];
-                    UpdateNarrowWeight(l, row + i, stepQ40, ScaledDeltaFractionalBits, velocities);
-                }
-
-                row += fanIn;
-                if (layerBiases != null)
-                {
-                    layerBiases[j] = UpdateBias(layerBiases[j], RoundStep(rateDeltaExact, Q16.FractionalBits + shift), biasVelocitiesOfLayer, j);
-                }
-            }
-        }
-
-        // ApplyGradients' update of a 16-bit network, by the definition (the code that runs).
-        private void ReferenceApplyGradientsNarrow()
-        {
-            for (int l = frozenLayers; l < narrowWeights.Length; l++)
-            {
-                long[] gradients = weightGradients[l];
-                int[] velocities = weightVelocities != null ? weightVelocities[l] : null;
-                for (int k = 0; k < gradients.Length; k++)
-                {
-                    UpdateNarrowWeight(l, k, MeanStep(gradients[k]), Q16.FractionalBits, velocities);
-                }
-
-                if (biases != null)
-                {
-                    int[] layerBiases = biases[l];
-                    long[] gradientsOfBiases = biasGradients[l];
-                    int[] biasVelocitiesOfLayer = biasVelocities != null ? biasVelocities[l] : null;
-                    for (int j = 0; j < layerBiases.Length; j++)
-                    {
-                        long stepQ32 = MeanStep(gradientsOfBiases[j]);
-                        layerBiases[j] = UpdateBias(layerBiases[j], RoundStep(stepQ32, Q16.FractionalBits), biasVelocitiesOfLayer, j);
-                    }
-                }
-            }
-        }
-
         // One 16-bit weight's update by an exact step with `shift` (16 or 24) fractional bits
         // beyond Q16.16 (see the rules above).
         private void UpdateNarrowWeight(int l, int k, long exactStep, int shift, int[] velocities)

@@ -26,7 +26,6 @@ namespace NanoBackprop
         {
             int[] layerDeltas = deltas[l];
             int[] layerInput = activations[l];
-            int[] layerWeights = weights[l];
             int[] layerBiases = biases != null ? biases[l] : null;
             int[] velocities = weightVelocities != null ? weightVelocities[l] : null;
             int[] biasVelocitiesOfLayer = biasVelocities != null ? biasVelocities[l] : null;
@@ -40,7 +39,7 @@ namespace NanoBackprop
                 for (int i = 0; i < fanIn; i++)
                 {
                     long stepQ40 = (long)rateDeltaQ24 * layerInput[i];
-                    layerWeights[row + i] = UpdateWeight(layerWeights[row + i], RoundStep(stepQ40, ScaledDeltaFractionalBits), velocities, row + i);
+                    ReferenceUpdateWeight(l, row + i, stepQ40, ScaledDeltaFractionalBits, velocities);
                 }
 
                 row += fanIn;
@@ -54,15 +53,13 @@ namespace NanoBackprop
         // ApplyGradients' update, the mean of the accumulated gradients, by the definition.
         private void ReferenceApplyGradients()
         {
-            for (int l = frozenLayers; l < weights.Length; l++)
+            for (int l = frozenLayers; l < layerSizes.Length - 1; l++)
             {
-                int[] layerWeights = weights[l];
                 long[] gradients = weightGradients[l];
                 int[] velocities = weightVelocities != null ? weightVelocities[l] : null;
-                for (int k = 0; k < layerWeights.Length; k++)
+                for (int k = 0; k < gradients.Length; k++)
                 {
-                    long stepQ32 = MeanStep(gradients[k]);
-                    layerWeights[k] = UpdateWeight(layerWeights[k], RoundStep(stepQ32, Q16.FractionalBits), velocities, k);
+                    ReferenceUpdateWeight(l, k, MeanStep(gradients[k]), Q16.FractionalBits, velocities);
                 }
 
                 if (biases != null)
@@ -77,6 +74,22 @@ namespace NanoBackprop
                     }
                 }
             }
+        }
+
+        // One weight's update by an exact step with `stepFractionalBits` (16 or 24) fractional
+        // bits beyond Q16.16: a 32-bit weight takes the step rounded to Q16.16 (RoundStep) under
+        // the rule (UpdateWeight); a 16-bit weight rounds it to its own LSB (UpdateNarrowWeight,
+        // Network.NarrowReference.cs). The one place the two widths differ in the definition.
+        private void ReferenceUpdateWeight(int l, int k, long step, int stepFractionalBits, int[] velocities)
+        {
+            if (narrowWeights != null)
+            {
+                UpdateNarrowWeight(l, k, step, stepFractionalBits, velocities);
+                return;
+            }
+
+            int[] layerWeights = weights[l];
+            layerWeights[k] = UpdateWeight(layerWeights[k], RoundStep(step, stepFractionalBits), velocities, k);
         }
 
         // lr·g/n for a gradient sum g over n = accumulatedSamples samples, exact in Q32.32 and
