@@ -8,38 +8,8 @@ namespace NanoBackprop.Tests;
 /// confusion matrix and the scores a reader can check by hand, and labels outside the model refused.
 /// </summary>
 [TestClass]
-public sealed class CliClassesTests
+public sealed class CliClassesTests : CliTestBase
 {
-    private static readonly string Rooms = Path.Combine(ProjectFileTests.RepositoryRoot(), "src", "NanoBackprop.Cli", "Data", "room-occupancy-estimation", "Occupancy_Estimation.csv");
-    private string folder = "";
-
-    [TestInitialize]
-    public void CreateFolder()
-    {
-        folder = Path.Combine(Path.GetTempPath(), "nanobackprop-classes-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-    }
-
-    [TestCleanup]
-    public void DeleteFolder() => Directory.Delete(folder, true);
-
-    private string PathOf(string name) => Path.Combine(folder, name);
-
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private static JsonElement Json(params string[] args)
-    {
-        var (code, output, error) = Run(args);
-        Assert.AreEqual(0, code, error);
-        return JsonDocument.Parse(output).RootElement;
-    }
-
     // Three clusters, 8 rows each, written gamma first: the classes are sorted (alpha, beta, gamma), not in order of appearance.
     private string WriteTraining()
     {

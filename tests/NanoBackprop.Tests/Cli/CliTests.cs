@@ -9,38 +9,8 @@ namespace NanoBackprop.Tests;
 
 /// <summary>Every `nanobackprop` command end to end, in process, on small and real files.</summary>
 [TestClass]
-public sealed class CliTests
+public sealed class CliTests : CliTestBase
 {
-    internal static readonly string Occupancy = Path.Combine(ProjectFileTests.RepositoryRoot(), "src", "NanoBackprop.Cli", "Data", "occupancy", "datatraining.txt");
-    private string folder = "";
-
-    [TestInitialize]
-    public void CreateFolder()
-    {
-        folder = Path.Combine(Path.GetTempPath(), "nanobackprop-cli-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-    }
-
-    [TestCleanup]
-    public void DeleteFolder() => Directory.Delete(folder, true);
-
-    internal static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private static JsonElement Json(params string[] args)
-    {
-        var (code, output, error) = Run(args);
-        Assert.AreEqual(0, code, error);
-        return JsonDocument.Parse(output).RootElement;
-    }
-
-    private string PathOf(string name) => Path.Combine(folder, name);
-
     [TestMethod]
     public void EveryCommandHasHelp()
     {
@@ -294,7 +264,7 @@ public sealed class CliTests
         Assert.Throws<IOException>(() => OutputFile.WriteAll((first, [1, 2, 3]), (kept, [4]), (Path.Combine(blocked, "p.png"), [5])));
         Assert.IsFalse(File.Exists(first));
         Assert.AreEqual("before", File.ReadAllText(kept));
-        CollectionAssert.AreEquivalent(new[] { "kept.json", "a-file" }, Directory.GetFiles(folder).Select(Path.GetFileName).ToArray());
+        CollectionAssert.AreEquivalent(new[] { "kept.json", "a-file" }, Directory.GetFiles(PathOf("")).Select(Path.GetFileName).ToArray());
     }
 
     private static void AssertPng(string path, int width, int height)

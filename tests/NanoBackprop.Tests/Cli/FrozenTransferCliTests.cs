@@ -7,25 +7,8 @@ namespace NanoBackprop.Tests;
 /// The figures are the table's.
 /// </summary>
 [TestClass]
-public sealed class FrozenTransferCliTests
+public sealed class FrozenTransferCliTests : CliTestBase
 {
-    private static readonly string Occupancy = CliTests.Occupancy;
-    private string folder = "";
-
-    [TestInitialize]
-    public void CreateFolder()
-    {
-        folder = Path.Combine(Path.GetTempPath(), "nanobackprop-freeze-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-    }
-
-    [TestCleanup]
-    public void DeleteFolder() => Directory.Delete(folder, true);
-
-    private static (int Code, string Out, string Error) Run(params string[] args) => CliTests.Run(args);
-
-    private string PathOf(string name) => Path.Combine(folder, name);
-
     [TestMethod]
     [DataRow("0", "32", 6107, "11,388 B (0 frozen layers, 32-bit weights)", "98.75 %")]
     [DataRow("2", "32", 3227, "8,412 B (2 frozen layers, 32-bit weights)", "98.71 %")]
