@@ -18,7 +18,7 @@ public static class GradientCheck
     /// <param name="MaxRelativeError">Largest of the same.</param>
     /// <param name="MeanSignedErrorLsb">Mean of g_fix - g_ref in Q16.16 LSB over the elements with |g_ref| &lt; 1.</param>
     /// <param name="WorstBoundRatio">Largest ‖g_fix - g_ref‖ / bound over every checked weight layer, with the bound
-    /// ParityTests asserts: 1e-2·‖g_ref‖ + √n·2^-16·(1 + max|a_in|)·(1 + max|∂L/∂y|) (docs/ENGINE.md).</param>
+    /// 1e-2·‖g_ref‖ + √n·2^-16·(1 + max|a_in|)·(1 + max|∂L/∂y|): ParityTests' bound without its cancellation and forward-error terms (docs/ENGINE.md).</param>
     public sealed record Summary(string Command, int Nets, int Skipped, int Layers, double MedianRelativeError, double P99RelativeError, double MaxRelativeError,
         double MeanSignedErrorLsb, double WorstBoundRatio);
 
