@@ -19,15 +19,32 @@ namespace NanoBackprop
     /// mean += δ/n and var += (δ·δ' - var)/n, with n the sample count capped at 2^windowShift:
     /// exact running statistics at first, then an exponential window of about 2^windowShift samples
     /// so that a node that runs for a year follows slow changes (seasons, a moved sensor).</para>
-    /// <para><b>Outliers.</b> Once <see cref="WarmUpReadings"/> readings are in, a reading more
-    /// than <see cref="ClampDeviations"/> standard deviations from the mean updates the statistics
-    /// as if it were exactly that far (winsorised; counted in <see cref="ClampedReadings"/>), so a
-    /// single failed sensor read (int.MinValue, int.MaxValue, a spike) moves the mean by at most
-    /// 4σ/n and the variance by at most 15σ²/n instead of ruining both for weeks. A real, sustained
-    /// shift is still followed: each reading beyond the clamp widens the variance, and so the clamp.
-    /// Readings within the clamp are learned exactly as before (bit-identical). Standardising a
-    /// reading (<see cref="Scale"/>) is unchanged: the outlier itself scales to at most ±16.
-    /// docs/LEARNER.md, "Outliers", gives the figures.</para>
+    /// <para><b>Robust start.</b> The first <see cref="RobustStartReadings"/> (16) readings of
+    /// each feature are kept (int, in arrival order). After each of them the statistics are
+    /// recomputed from all kept readings: sorted (insertion sort into a 16-int scratch array), the
+    /// shortest half (the ⌊n/2⌋ + 1 consecutive sorted readings with the smallest span L, the lowest
+    /// such window on a tie: Rousseeuw's least median of squares location, the centre c that
+    /// minimises the median absolute deviation, whose minimum is L/2) gives c = midpoint of the
+    /// window and σ₀ = 1.4826·L/2 (the MAD's normal consistency factor, <see cref="MadConsistencyQ16"/>,
+    /// Q16.16 = 97,164, exact integer comparison, no rounding), at least 1 raw unit (the deviation
+    /// floor: σ₀ = 0 when more than half the readings are equal). Every kept reading within
+    /// 2.5·σ₀ of c (Rousseeuw's reweighting cut-off, Hampel's identifier) is an inlier; the mean
+    /// is the inliers' mean (raw·2^16, rounded to nearest) and the variance their population
+    /// variance ((raw·2^8)², each term rounded). Up to 7 of 16 readings can be arbitrary (a failed
+    /// read, a burst of them) without entering the statistics; with no outlier the result is the
+    /// ordinary mean and variance, as before. Cost: 16 ints a feature plus a 16-int scratch array
+    /// (kept for life: a rollback or a loaded blob can return the scaler to its robust start, and
+    /// the library allocates only in constructors) and 16 sorted insertions a reading during the
+    /// first 16 readings. docs/LEARNER.md, "Outliers", gives the figures.</para>
+    /// <para><b>Outliers after the start.</b> From reading 17 a deviation from the mean beyond
+    /// <see cref="ClampDeviations"/> standard deviations (at least 1 raw unit) is an outlier,
+    /// counted in <see cref="ClampedReadings"/>. An isolated one (the feature's previous reading
+    /// was within the clamp) is replaced by the mean (Hampel's rule): the mean does not move and
+    /// the variance takes a weight-1/n step towards 0. Each further one in a row updates the
+    /// statistics as if it were exactly 4σ away (winsorised), so a real, sustained shift is still
+    /// followed: each such reading widens the variance, and so the clamp. Readings within the clamp
+    /// are learned exactly by Welford's recurrence. Standardising a reading (<see cref="Scale"/>) is
+    /// unchanged: the outlier itself scales to at most ±16.</para>
     /// <para><b>Limits.</b> A deviation of more than 2^23 raw units from the mean is treated as
     /// 2^23 in the variance; a standardised value beyond ±<see cref="OutputLimit"/> saturates there.
     /// Both are counted in <see cref="SaturatedReadings"/>. A feature with zero spread so far
@@ -44,17 +61,27 @@ namespace NanoBackprop
         /// <summary>Standardised values saturate at ±16 standard deviations (Q16.16).</summary>
         public const int OutputLimit = 16 * Q16.One;
 
-        /// <summary>Readings after which the statistics are robust (outliers clamped): 64.</summary>
-        public const int WarmUpReadings = 64;
+        /// <summary>Readings of each feature kept for the robust start (see remarks): 16.</summary>
+        public const int RobustStartReadings = 16;
 
-        /// <summary>Deviations beyond this many standard deviations are clamped to it when updating
-        /// the statistics: 4. A burst of 16 such readings in a full 2^14 window raises the
-        /// variance by at most 16·15/16,384 = 1.5 %, the deviation by 0.73 %.</summary>
+        /// <summary>1.4826 (1/Φ⁻¹(3/4), the factor that makes a MAD estimate a normal σ) in Q16.16,
+        /// rounded to nearest: 97,164 (1.482605).</summary>
+        public const int MadConsistencyQ16 = 97164;
+
+        /// <summary>The robust start's inlier cut-off, in σ₀ (see remarks): 2.5, as 5 halves.</summary>
+        public const int InlierCutoffHalves = 5;
+
+        /// <summary>From reading 17, deviations beyond this many standard deviations are outliers
+        /// (see remarks): 4. A burst of 16 in a full 2^14 window raises the variance by at most
+        /// 15·15/16,384 = 1.4 %, the deviation by 0.69 %.</summary>
         public const int ClampDeviations = 4;
 
         private const int MeanFractionalBits = 16;
         private const int DeviationFractionalBits = 8;
         private const long MaxDeviation = 1L << 31;
+        private const long MaxVariance = 1L << 62;
+        // The smallest deviation the clamp and the robust start's cut-off use: 1 raw unit, Q24.8.
+        private const long DeviationFloor = 1L << DeviationFractionalBits;
 
         private readonly long[] means;
         private readonly long[] variances;
@@ -62,8 +89,18 @@ namespace NanoBackprop
         // unless the board declares one. Configuration: not stored in the model blob.
         private readonly int[] lowest;
         private readonly int[] highest;
+        // The robust start's readings, feature-major (feature f's k-th reading at
+        // f·RobustStartReadings + k), in arrival order: only appended, so after a rollback to an
+        // earlier count the first `count` of them are still that count's readings.
+        private readonly int[] startReadings;
+        private readonly int[] sortScratch;
+        // Whether each feature's previous reading was an outlier (the next one is winsorised).
+        private readonly bool[] outlierRun;
         private readonly int windowShift;
         private long count;
+        // Readings held in startReadings; the robust start runs while it equals count (below 16).
+        // A calibration or a blob of version 1 to 3 sets it to 0 (no readings to take it from).
+        private int buffered;
         private bool frozen;
         private int saturatedReadings;
         private int clampedReadings;
@@ -89,6 +126,9 @@ namespace NanoBackprop
             variances = new long[featureCount];
             lowest = new int[featureCount];
             highest = new int[featureCount];
+            startReadings = new int[featureCount * RobustStartReadings];
+            sortScratch = new int[RobustStartReadings];
+            outlierRun = new bool[featureCount];
             for (int f = 0; f < featureCount; f++)
             {
                 lowest[f] = int.MinValue;
@@ -114,6 +154,20 @@ namespace NanoBackprop
         public long Count
         {
             get { return count; }
+        }
+
+        /// <summary>Readings kept for the robust start (0 to <see cref="RobustStartReadings"/>);
+        /// 0 after <see cref="Calibrate"/> or loading a blob of version 1 to 3.</summary>
+        public int RobustStartCount
+        {
+            get { return buffered; }
+        }
+
+        /// <summary>Whether the next reading <see cref="Observe"/> learns is part of the robust
+        /// start (every reading so far is kept and fewer than 16 are).</summary>
+        public bool InRobustStart
+        {
+            get { return buffered == count && count < RobustStartReadings; }
         }
 
         /// <summary>When true, <see cref="Observe"/> leaves the statistics unchanged.</summary>
@@ -211,7 +265,9 @@ namespace NanoBackprop
         /// <summary>
         /// Seeds a feature's statistics from a calibration (raw units; the deviation in Q24.8, as
         /// <see cref="GetStandardDeviation"/> returns it). Later readings move them with the full
-        /// window's weight, unless the scaler is <see cref="Frozen"/>.
+        /// window's weight, unless the scaler is <see cref="Frozen"/>. A calibration ends the robust
+        /// start (the count becomes at least 16 and the kept readings are dropped): the clamp applies
+        /// from the next reading.
         /// </summary>
         /// <exception cref="ArgumentOutOfRangeException">The feature or the deviation is out of range.</exception>
         public void Calibrate(int feature, int mean, int standardDeviation)
@@ -225,7 +281,9 @@ namespace NanoBackprop
             means[feature] = (long)mean << MeanFractionalBits;
             variances[feature] = (long)standardDeviation * standardDeviation;
             long window = 1L << windowShift;
-            count = count > window ? count : window;
+            long least = window > RobustStartReadings ? window : RobustStartReadings;
+            count = count > least ? count : least;
+            buffered = 0;
         }
 
         /// <summary>Adds a reading to the running statistics (nothing when frozen; an implausible
@@ -250,33 +308,59 @@ namespace NanoBackprop
                 return;
             }
 
+            bool starting = InRobustStart;
             if (count < long.MaxValue)
             {
                 count++;
             }
 
+            if (starting)
+            {
+                for (int f = 0; f < means.Length; f++)
+                {
+                    startReadings[f * RobustStartReadings + buffered] = raw[f];
+                }
+
+                buffered++;
+                for (int f = 0; f < means.Length; f++)
+                {
+                    RobustStatistics(f);
+                }
+
+                return;
+            }
+
             long divisor = count < (1L << windowShift) ? count : 1L << windowShift;
-            bool robust = count > WarmUpReadings;
+            bool robust = count > RobustStartReadings;
             for (int f = 0; f < means.Length; f++)
             {
-                // The deviation from the mean, raw·2^16; once warmed up, within ±4σ (σ·2^8 from
-                // the variance, shifted by 8 more bits to raw·2^16: at most 2^54, no overflow).
+                // The deviation from the mean, raw·2^16; from reading 17 an outlier beyond ±4σ
+                // (σ·2^8 from the variance, at least the floor, shifted by 8 more bits to raw·2^16:
+                // at most 2^54, no overflow) is replaced by the mean or winsorised.
                 long deviation = ((long)raw[f] << MeanFractionalBits) - means[f];
                 if (robust)
                 {
-                    long limit = ClampDeviations * (long)IntegerMath.Sqrt((ulong)variances[f]) << (MeanFractionalBits - DeviationFractionalBits);
-                    if (limit > 0 && (deviation > limit || deviation < -limit))
+                    long sigma = (long)IntegerMath.Sqrt((ulong)variances[f]);
+                    long limit = ClampDeviations * (sigma > DeviationFloor ? sigma : DeviationFloor) << (MeanFractionalBits - DeviationFractionalBits);
+                    if (deviation > limit || deviation < -limit)
                     {
-                        deviation = deviation > 0 ? limit : -limit;
+                        // Hampel: an isolated outlier is replaced by the estimate; a run of them
+                        // is a change, which the winsorised value follows.
+                        deviation = !outlierRun[f] ? 0 : deviation > 0 ? limit : -limit;
+                        outlierRun[f] = true;
                         if (clampedReadings < int.MaxValue)
                         {
                             clampedReadings++;
                         }
                     }
+                    else
+                    {
+                        outlierRun[f] = false;
+                    }
                 }
 
-                // Welford with the (possibly clamped) reading mean + deviation: δ before the mean
-                // moves, δ' after.
+                // Welford with the (possibly replaced or clamped) reading mean + deviation: δ
+                // before the mean moves, δ' after.
                 long before = ClampDeviation(deviation);
                 long step = IntegerMath.DivideRounded(deviation, divisor);
                 means[f] += step;
@@ -289,6 +373,75 @@ namespace NanoBackprop
                     variances[f] = 0;
                 }
             }
+        }
+
+        // The robust start's statistics of one feature from its `buffered` kept readings (see
+        // the class remarks): shortest half, centre and σ₀, then the inliers' mean and variance.
+        private void RobustStatistics(int feature)
+        {
+            int n = buffered;
+            int first = feature * RobustStartReadings;
+            for (int k = 0; k < n; k++)
+            {
+                int value = startReadings[first + k];
+                int j = k;
+                while (j > 0 && sortScratch[j - 1] > value)
+                {
+                    sortScratch[j] = sortScratch[j - 1];
+                    j--;
+                }
+
+                sortScratch[j] = value;
+            }
+
+            int half = n / 2 + 1;
+            int best = 0;
+            long span = (long)sortScratch[half - 1] - sortScratch[0];
+            for (int k = 1; k + half <= n; k++)
+            {
+                long candidate = (long)sortScratch[k + half - 1] - sortScratch[k];
+                if (candidate < span)
+                {
+                    span = candidate;
+                    best = k;
+                }
+            }
+
+            // Twice the centre (raw units, exact) and 2σ₀·2^16 = L·1.4826 in Q16.16 (L < 2^32,
+            // below 2^49), at least 2 raw units (the floor). A reading is an inlier when
+            // |x - c| ≤ 2.5σ₀, that is |2x - 2c|·2^17 ≤ 5·(2σ₀·2^16): below 2^52, exact.
+            long twiceCentre = (long)sortScratch[best] + sortScratch[best + half - 1];
+            long twiceSigmaQ16 = span * MadConsistencyQ16;
+            const long TwiceFloorQ16 = 2L << Q16.FractionalBits;
+            twiceSigmaQ16 = twiceSigmaQ16 > TwiceFloorQ16 ? twiceSigmaQ16 : TwiceFloorQ16;
+            long cutoff = InlierCutoffHalves * twiceSigmaQ16;
+            long sum = 0;
+            int inliers = 0;
+            for (int k = 0; k < n; k++)
+            {
+                long distance = 2L * sortScratch[k] - twiceCentre;
+                if ((distance < 0 ? -distance : distance) << (Q16.FractionalBits + 1) <= cutoff)
+                {
+                    sum += sortScratch[k];
+                    inliers++;
+                }
+            }
+
+            // The window's own readings are within L/2 ≤ 2.5σ₀ of c: never fewer than ⌊n/2⌋ + 1.
+            long mean = IntegerMath.DivideRounded(sum << MeanFractionalBits, inliers);
+            long variance = 0;
+            for (int k = 0; k < n; k++)
+            {
+                long distance = 2L * sortScratch[k] - twiceCentre;
+                if ((distance < 0 ? -distance : distance) << (Q16.FractionalBits + 1) <= cutoff)
+                {
+                    long deviation = ClampDeviation(((long)sortScratch[k] << MeanFractionalBits) - mean) >> (MeanFractionalBits - DeviationFractionalBits);
+                    variance += IntegerMath.DivideRounded(deviation * deviation, inliers);
+                }
+            }
+
+            means[feature] = mean;
+            variances[feature] = variance < MaxVariance ? variance : MaxVariance;
         }
 
         /// <summary>
@@ -408,6 +561,9 @@ namespace NanoBackprop
         internal void CopyStatisticsFrom(long[] source, int offset)
         {
             count = source[offset];
+            // The kept readings are only ever appended: the first `count` of them are the
+            // snapshot's, so a rollback into the robust start continues it exactly.
+            buffered = buffered < count ? buffered : (int)count;
             Array.Copy(source, offset + 1, means, 0, means.Length);
             Array.Copy(source, offset + 1 + means.Length, variances, 0, variances.Length);
         }
@@ -437,6 +593,52 @@ namespace NanoBackprop
                 if (cursor.Copying)
                 {
                     statistics[k] = variance;
+                }
+            }
+        }
+
+        // The robust start's part of the model blob (version 4 on, after the snapshot's
+        // statistics): the kept-readings count (u8, 0 to 16; the robust start runs only while it
+        // equals the scaler's count, so any stored value is safe), the 16 kept
+        // readings of each feature (i32, feature-major) and each feature's outlier-run flag (u8).
+        // An older blob has none: loading it drops the kept readings (count 0, readings and flags
+        // cleared), so a scaler saved during its robust start continues with Welford's running
+        // statistics, the clamp from reading 17.
+        internal void TransferRobustStart(ref ModelCursor cursor)
+        {
+            if (cursor.Version < 4)
+            {
+                if (cursor.Copying)
+                {
+                    buffered = 0;
+                    Array.Clear(startReadings, 0, startReadings.Length);
+                    Array.Clear(outlierRun, 0, outlierRun.Length);
+                }
+
+                return;
+            }
+
+            int storedBuffered = cursor.Byte(buffered, 0, RobustStartReadings, "scaler robust-start count");
+            if (cursor.Copying)
+            {
+                buffered = storedBuffered;
+            }
+
+            for (int k = 0; k < startReadings.Length; k++)
+            {
+                int reading = cursor.Int32(startReadings[k]);
+                if (cursor.Copying)
+                {
+                    startReadings[k] = reading;
+                }
+            }
+
+            for (int f = 0; f < outlierRun.Length; f++)
+            {
+                bool run = cursor.Flag(outlierRun[f], "scaler outlier run");
+                if (cursor.Copying)
+                {
+                    outlierRun[f] = run;
                 }
             }
         }

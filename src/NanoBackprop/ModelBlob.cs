@@ -7,7 +7,7 @@ namespace NanoBackprop
     /// written into and read from a caller's <c>byte[]</c> without allocating.
     /// </summary>
     /// <remarks>
-    /// <para>Layout (version 3, little-endian), in this order:</para>
+    /// <para>Layout (version 4, little-endian), in this order:</para>
     /// <list type="number">
     /// <item>"NBPM", version (u16), fractional bits (u8, 16), layer count (u8), layer sizes (u16 each),
     /// hidden and output activation, loss, network options (low 4 bits; the high 4 bits hold the
@@ -27,10 +27,16 @@ namespace NanoBackprop
     /// <item>a softmax classifier's labels learned per class (i64 each, K of them);</item>
     /// <item>where the guard is on, the snapshot's scaler statistics, for each scaler: count, the
     /// means, then the variances (i64 each);</item>
+    /// <item>each scaler's robust start (<see cref="InputScaler.RobustStartReadings"/>): readings
+    /// kept (u8), the 16 kept readings of each feature (i32 each, feature by feature), each
+    /// feature's outlier-run flag (u8);</item>
     /// <item>CRC-32 of everything before it (u32).</item>
     /// </list>
     /// <para>16-bit weights (<see cref="NetworkOptions.NarrowWeights"/>), frozen layers and softmax
     /// classifiers exist from version 3 on: an earlier blob has none of them.</para>
+    /// <para>Version 3 differs only in that it has no robust start: Read loads it with no kept
+    /// readings (a scaler saved during its first 16 readings continues with its running
+    /// statistics) and no outlier run.</para>
     /// <para>Version 2 differs only in that it has no snapshot of the scalers' statistics and no
     /// class counts; Read
     /// loads it with the loaded statistics as the snapshot's.</para>
@@ -50,7 +56,7 @@ namespace NanoBackprop
     {
         /// <summary>The format version this library writes (it reads every version from
         /// <see cref="OldestReadableVersion"/> to this one).</summary>
-        public const int Version = 3;
+        public const int Version = 4;
 
         /// <summary>The oldest format version this library still reads: 1 (32-bit gradient sums,
         /// no scaler outlier counters), loaded into the current layout.</summary>

@@ -679,12 +679,7 @@ namespace NanoBackprop
                 }
             }
 
-            if (scalerSnapshot == null)
-            {
-                return;
-            }
-
-            if (cursor.Version >= 3)
+            if (scalerSnapshot != null && cursor.Version >= 3)
             {
                 InputScaler.TransferStatistics(ref cursor, scalerSnapshot, 0, scaler.FeatureCount);
                 if (targetScaler != null)
@@ -692,11 +687,18 @@ namespace NanoBackprop
                     InputScaler.TransferStatistics(ref cursor, scalerSnapshot, scaler.StatisticsLength, targetScaler.FeatureCount);
                 }
             }
-            else if (cursor.Copying)
+            else if (scalerSnapshot != null && cursor.Copying)
             {
                 // Versions 1 and 2 kept no scaler statistics in the snapshot: the loaded ones are
                 // the best available (a rollback then keeps the scalers as loaded).
                 SnapshotScalerStatistics();
+            }
+
+            // Version 4 on: each scaler's robust start (InputScaler.TransferRobustStart).
+            scaler.TransferRobustStart(ref cursor);
+            if (targetScaler != null)
+            {
+                targetScaler.TransferRobustStart(ref cursor);
             }
         }
     }

@@ -17,6 +17,10 @@ internal static class NetworkState
         "scaledInput", "scaledTarget", "rawPrediction",
     };
 
+    // Scratch space whose contents mean nothing between calls (the scaler's sort buffer, used only
+    // during its robust start): never part of a fingerprint.
+    private static readonly HashSet<string> Scratch = new(StringComparer.Ordinal) { "sortScratch" };
+
     public static string Capture(object subject)
     {
         var text = new StringBuilder();
@@ -58,7 +62,7 @@ internal static class NetworkState
                 break;
             case object library when library.GetType().Assembly == typeof(Network).Assembly && !library.GetType().IsEnum:
                 foreach (FieldInfo field in library.GetType().GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
-                             .Where(f => !durableOnly || !Transient.Contains(f.Name))
+                             .Where(f => (!durableOnly || !Transient.Contains(f.Name)) && !Scratch.Contains(f.Name))
                              .OrderBy(f => f.Name, StringComparer.Ordinal))
                 {
                     Append(text, field.GetValue(library), path + "." + field.Name, durableOnly);

@@ -84,10 +84,21 @@ public sealed class InputScalerTests
         scaler.Scale(new[] { 42, int.MinValue }, scaled);
         Assert.AreEqual(-InputScaler.OutputLimit, scaled[1]);
         Assert.AreEqual(2, scaler.SaturatedReadings);
-        // A reading 2^31 units away is clamped in the variance update: counted, never wrapped.
+        // From reading 17 a reading 2^31 units away is an outlier (replaced by the mean: the
+        // constant feature stays constant).
         scaler.Observe(new[] { int.MaxValue, int.MinValue });
-        Assert.IsGreaterThan(2, scaler.SaturatedReadings);
-        Assert.IsGreaterThanOrEqualTo(0, scaler.GetStandardDeviation(0));
+        Assert.AreEqual(2, scaler.SaturatedReadings);
+        Assert.AreEqual(0, scaler.GetStandardDeviation(0));
+        Assert.AreEqual(2, scaler.ClampedReadings);
+
+        // In the robust start int.MaxValue and int.MinValue are both inliers (two readings cannot
+        // tell a glitch): their deviations of 2^31 raw units are clamped to 2^23 in the variance,
+        // counted, never wrapped: variance (2^23·2^8)² = 2^62, σ·2^8 = 2^31 saturates to int.MaxValue.
+        var wide = new InputScaler(1, InputScaler.DefaultWindowShift);
+        wide.Observe(new[] { int.MaxValue });
+        wide.Observe(new[] { int.MinValue });
+        Assert.AreEqual(2, wide.SaturatedReadings);
+        Assert.AreEqual(int.MaxValue, wide.GetStandardDeviation(0));
     }
 
     [TestMethod]

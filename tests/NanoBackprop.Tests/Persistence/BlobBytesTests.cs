@@ -82,13 +82,14 @@ public sealed class BlobBytesTests
         (430, "30FAB63B6FE857FB"),
     };
 
-    private static string[] Fixtures(int version) => version == 1 ? BlobVersion1Fixtures.Hex : BlobVersion2Fixtures.Hex;
+    private static string[] Fixtures(int version) => version == 1 ? BlobVersion1Fixtures.Hex : version == 2 ? BlobVersion2Fixtures.Hex : BlobVersion3Fixtures.Hex;
 
-    private static (int Size, string Sha256Prefix)[] Pins(int version) => version == 1 ? ExpectedVersion1 : ExpectedVersion2;
+    private static (int Size, string Sha256Prefix)[] Pins(int version) => version == 1 ? ExpectedVersion1 : version == 2 ? ExpectedVersion2 : ExpectedVersion3;
 
     [TestMethod]
     [DataRow(1)]
     [DataRow(2)]
+    [DataRow(3)]
     public void OlderVersionFixturesAreTheirPinnedBytes(int version)
     {
         string[] fixtures = Fixtures(version);
@@ -105,36 +106,51 @@ public sealed class BlobBytesTests
     [TestMethod]
     [DataRow(1)]
     [DataRow(2)]
+    [DataRow(3)]
     public void OlderVersionBlobsLoadIntoTheCurrentLearnerWithTheSamePredictions(int version)
     {
-        // Each older blob, read into a learner built with another seed, gives the state of the
-        // same learner trained by the current code: its current blob is byte-identical except for
-        // the snapshot's scaler statistics at the end (older versions did not store them: a loaded
-        // learner takes the loaded statistics) and it predicts the same on 50 fresh readings.
+        // Versions 1 to 3 learned alike (the robust start of version 4 changed the statistics of
+        // the first readings, so today's Trained() is not theirs): each older blob, read into a
+        // learner built with another seed, gives the state of the same learner as its version-3
+        // blob does. Written as version 4, it is byte-identical to the version-3 fixture loaded
+        // except for the snapshot's scaler statistics (versions 1 and 2 did not store them: a
+        // loaded learner takes the loaded statistics), and it predicts the same on 50 fresh
+        // readings. The version-3 fixture loaded and written as version 4 is its own bytes with
+        // the version field 4, the robust start appended (no kept readings: 0 and zeros) and the CRC.
         int n = 0;
         foreach ((NetworkOptions options, bool regression, bool guard, int batch) in Learners())
         {
             string what = $"version {version}, learner {n}: {options}, regression {regression}, guard {guard}, batch {batch}";
-            OnlineLearner trained = Trained(n, options, regression, guard, batch, out LearnerOptions learnerOptions);
+            Trained(n, options, regression, guard, batch, out LearnerOptions learnerOptions);
             byte[] old = Convert.FromHexString(Fixtures(version)[n]);
             Assert.AreEqual(version, new ModelDescription(old, 0, old.Length).FormatVersion, what);
             var loaded = new OnlineLearner(Build(1, options, regression), learnerOptions);
             ModelBlob.Read(loaded, old, 0, old.Length);
+            byte[] version3 = Convert.FromHexString(BlobVersion3Fixtures.Hex[n]);
+            var reference = new OnlineLearner(Build(2, options, regression), learnerOptions);
+            ModelBlob.Read(reference, version3, 0, version3.Length);
+            Assert.AreEqual(0, loaded.Scaler.RobustStartCount, what);
 
-            byte[] expected = new byte[ModelBlob.SizeOf(trained)];
-            ModelBlob.Write(trained, expected, 0);
+            byte[] expected = new byte[ModelBlob.SizeOf(reference)];
+            ModelBlob.Write(reference, expected, 0);
             byte[] written = new byte[ModelBlob.SizeOf(loaded)];
             ModelBlob.Write(loaded, written, 0);
             Assert.AreEqual(expected.Length, written.Length, what + ": size");
+            int robustStart = RobustStartTests.RobustStartBytes(3) + (regression ? RobustStartTests.RobustStartBytes(2) : 0);
+            Assert.AreEqual(version3.Length + robustStart, expected.Length, what + ": version 4 appends the robust start");
             int scalerSnapshotBytes = guard ? 8 * (1 + 2 * 3) + (regression ? 8 * (1 + 2 * 2) : 0) : 0;
-            int compared = expected.Length - 4 - scalerSnapshotBytes;
-            CollectionAssert.AreEqual(expected[..compared], written[..compared], what + ": current blob of the loaded learner");
+            int compared = expected.Length - 4 - robustStart - scalerSnapshotBytes;
+            CollectionAssert.AreEqual(expected[..compared], written[..compared], what + ": version-4 blob of the loaded learner");
+            CollectionAssert.AreEqual(expected[^(robustStart + 4)..^4], written[^(robustStart + 4)..^4], what + ": robust start");
+            Assert.IsTrue(expected[^(robustStart + 4)..^4].All(b => b == 0), what + ": no kept readings");
+            CollectionAssert.AreEqual(version3[6..^4], expected[6..(version3.Length - 4)], what + ": version-3 fields unchanged");
+            Assert.AreEqual(4, expected[4] | (expected[5] << 8), what + ": version field");
 
             var random = new Random(1000 + n);
             for (int s = 0; s < 50; s++)
             {
                 int[] raw = { random.Next(-1000, 1000), random.Next(0, 50000), random.Next(-5, 5) };
-                CollectionAssert.AreEqual(trained.Predict(raw), loaded.Predict(raw), what + $": prediction {s}");
+                CollectionAssert.AreEqual(reference.Predict(raw), loaded.Predict(raw), what + $": prediction {s}");
             }
 
             n++;
@@ -146,6 +162,7 @@ public sealed class BlobBytesTests
     [TestMethod]
     [DataRow(1)]
     [DataRow(2)]
+    [DataRow(3)]
     public void FuzzedOlderVersionBlobsOnlyEverRaiseTheDocumentedException(int version)
     {
         // Bit flips and byte rewrites in each fixture, CRC recomputed so that parsing reaches the
@@ -197,8 +214,9 @@ public sealed class BlobBytesTests
     }
 
     // Format version 3 (the guard's snapshot keeps the scalers' statistics), pinned when it was
-    // introduced: printed by the next test's steps at the commit that bumped the version.
-    private static readonly (int Size, string Sha256Prefix)[] Expected =
+    // introduced: printed by the next test's steps at the commit that bumped the version;
+    // BlobVersion3Fixtures holds the bytes (written at 0a73c74, the last version-3 commit).
+    private static readonly (int Size, string Sha256Prefix)[] ExpectedVersion3 =
     {
          (305, "8605EE7E4D8B6B53"),
          (489, "782F179B51E34619"),
@@ -230,8 +248,42 @@ public sealed class BlobBytesTests
          (526, "931A869FEFFF104A"),
     };
 
+    // Format version 4 (the scalers' robust start: kept readings and outlier runs), pinned when it
+    // was introduced: printed by the next test's steps at the commit that bumped the version.
+    private static readonly (int Size, string Sha256Prefix)[] Expected =
+    {
+        (501, "020174EA0A0E4E08"),
+        (685, "522AED24A84DD3B8"),
+        (685, "F32E30CB8E35F9F6"),
+        (909, "C881DAF85BBFB600"),
+        (629, "449439EF7CC81663"),
+        (813, "4507BE8784CA0525"),
+        (813, "525ACFB5F90AF357"),
+        (1037, "33711CB7203EA526"),
+        (757, "3EDF2E721BE23ED2"),
+        (757, "6717F216DFA0A7F0"),
+        (941, "70E45DDDDDB4D8B8"),
+        (941, "99EEA0BCF4422C06"),
+        (941, "6019EF856879B2D6"),
+        (941, "4E104CA6674269FD"),
+        (1165, "B33D56334FE2E9F3"),
+        (1165, "7B06A0686DDD818B"),
+        (773, "37340E43C8C13830"),
+        (773, "58306C51330F30AC"),
+        (929, "15828BB90689911E"),
+        (929, "4AE9AB92FDE327B7"),
+        (957, "36865753DA50AA18"),
+        (957, "D17F6CF7F6315B53"),
+        (1153, "6C1FB35688A2F5E5"),
+        (1153, "2EC4DF69E1903D98"),
+        (473, "0DFBB22554B2375D"),
+        (629, "695A5190EF0B8FDF"),
+        (657, "59A30035368C2CDD"),
+        (853, "9A2B6E11FC14BB69"),
+    };
+
     [TestMethod]
-    public void BlobsAreByteIdenticalToTheirPinnedVersionThreeBytes()
+    public void BlobsAreByteIdenticalToTheirPinnedVersionFourBytes()
     {
         int n = 0;
         foreach ((NetworkOptions options, bool regression, bool guard, int batch) in Learners())

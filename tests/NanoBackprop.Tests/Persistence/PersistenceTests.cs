@@ -73,7 +73,7 @@ public sealed class PersistenceTests
         Assert.AreEqual(NetworkState.Capture(original), NetworkState.Capture(restored));
         Assert.IsGreaterThan(0L, restored.Samples - 500);
         var description = new ModelDescription(blob, 7, written);
-        Assert.AreEqual(3, description.FormatVersion);
+        Assert.AreEqual(4, description.FormatVersion);
         Assert.AreEqual(narrow ? 1 : 0, description.FrozenLayers);
         Assert.AreEqual(narrow, (description.NetworkOptions & NetworkOptions.NarrowWeights) != 0);
         var rebuilt = description.CreateLearner(new LearnerOptions());
@@ -108,8 +108,8 @@ public sealed class PersistenceTests
         }
 
         Rejects(Mutated(0, (byte)'X'), blob.Length, "wrong magic");
-        Rejects(Mutated(4, 4), blob.Length, "format version 4; this library reads versions 1 to 3");
-        Rejects(Mutated(4, 0), blob.Length, "format version 0; this library reads versions 1 to 3");
+        Rejects(Mutated(4, 5), blob.Length, "format version 5; this library reads versions 1 to 4");
+        Rejects(Mutated(4, 0), blob.Length, "format version 0; this library reads versions 1 to 4");
         Rejects(Mutated(6, 8), blob.Length, "8 fractional bits");
         Rejects(Mutated(7, 4), blob.Length, "4 layers; the network has 3");
         Rejects(Mutated(10, 7), blob.Length, "layer 1 has 7 neurons");

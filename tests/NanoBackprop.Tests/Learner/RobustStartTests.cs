@@ -1,0 +1,347 @@
+namespace NanoBackprop.Tests;
+
+/// <summary>
+/// The input scaler's robust start (InputScaler remarks, docs/LEARNER.md "Outliers"): the first 16
+/// readings of each feature are kept; the statistics are the mean and variance of the readings
+/// within 2.5σ₀ of the shortest half's centre, σ₀ = 1.4826·(the shortest half's span)/2.
+/// </summary>
+[TestClass]
+public sealed class RobustStartTests
+{
+    [TestMethod]
+    public void WorkedExampleAfterFiveReadings()
+    {
+        // Readings 2,000, 2,100, 1,900, int.MinValue (a failed read), 2,050.
+        var scaler = new InputScaler(1, InputScaler.DefaultWindowShift);
+        int[] readings = { 2000, 2100, 1900, int.MinValue, 2050 };
+
+        // After 3: sorted 1,900 2,000 2,100; the shortest half (2 readings) is 1,900-2,000 (span
+        // 100, the lower of two equal spans): c = 1,950, σ₀ = 74.13, cut-off 185.3: all three are
+        // inliers. Mean 2,000; variance (100² + 0 + 100²)/3 raw², each term (25,600)²/3 =
+        // 218,453,333.3 in (raw·2^8)², rounded: 436,906,666.
+        Observe(scaler, readings, 0, 3);
+        Assert.AreEqual(2000L << 16, Mean(scaler));
+        Assert.AreEqual(436_906_666L, Variance(scaler));
+
+        // After 4: int.MinValue 1,900 2,000 2,100; the shortest half (3 readings) is 1,900-2,100:
+        // c = 2,000, σ₀ = 148.26, cut-off 370.7: the failed read is out, the rest as before.
+        Observe(scaler, readings, 3, 1);
+        Assert.AreEqual(2000L << 16, Mean(scaler));
+        Assert.AreEqual(436_906_666L, Variance(scaler));
+
+        // After 5: int.MinValue 1,900 2,000 2,050 2,100; the shortest half is 2,000-2,100 (span
+        // 100): c = 2,050, σ₀ = 74.13, cut-off 185.3: inliers 1,900 (150 away), 2,000, 2,050,
+        // 2,100. Mean 8,050/4 = 2,012.5 (131,891,200 as raw·2^16); variance (112.5² + 12.5² +
+        // 37.5² + 87.5²)/4 = 5,468.75 raw² = 358,400,000 in (raw·2^8)²; σ = 73.95 (18,931 in Q24.8).
+        Observe(scaler, readings, 4, 1);
+        Assert.AreEqual(131_891_200L, Mean(scaler));
+        Assert.AreEqual(358_400_000L, Variance(scaler));
+        Assert.AreEqual(2013, scaler.GetMean(0), "2,012.5 rounded");
+        Assert.AreEqual(18_931, scaler.GetStandardDeviation(0));
+        // (2,100 - 2,012.5)·2^8 / 73.95…: 5,734,400·256 / 18,931 = 77,545.1 → 77,545 (Q16.16, 1.1833).
+        Assert.AreEqual(77_545, scaler.ScaleValue(0, 2100));
+        Assert.AreEqual(5, scaler.RobustStartCount);
+        Assert.IsTrue(scaler.InRobustStart);
+    }
+
+    [TestMethod]
+    public void WithoutOutliersTheRobustStartIsTheOrdinaryMeanAndVariance()
+    {
+        // 16 readings 1,000 + 37k mod 101 (no outlier): the robust start's statistics after each
+        // equal Welford's exact running mean and population variance (the double reference)
+        // within the rounding of the two formats.
+        var scaler = new InputScaler(1, InputScaler.DefaultWindowShift);
+        var seen = new List<double>();
+        for (int k = 0; k < InputScaler.RobustStartReadings; k++)
+        {
+            int reading = 1000 + (37 * k) % 101;
+            scaler.Observe(new[] { reading });
+            seen.Add(reading);
+            double mean = seen.Average();
+            double variance = seen.Sum(x => (x - mean) * (x - mean)) / seen.Count;
+            Assert.AreEqual(mean * 65536, Mean(scaler), 0.5, $"mean after {k + 1}");
+            Assert.AreEqual(variance * 65536, Variance(scaler), seen.Count, $"variance after {k + 1}");
+        }
+
+        Assert.IsFalse(scaler.InRobustStart, "reading 17 is learned by Welford's recurrence");
+        Assert.AreEqual(16, scaler.RobustStartCount);
+    }
+
+    [TestMethod]
+    public void MoreThanHalfEqualReadingsUseTheOneUnitFloor()
+    {
+        // 9 zeros and 7 ones (a switch): the shortest half spans 0 (σ₀ = 0), the floor of 1 raw
+        // unit puts the cut-off at 2.5: every reading is an inlier. Mean 7/16, variance
+        // 7/16 · 9/16 = 63/256 raw² (16,128,000 in (raw·2^8)², the terms rounded).
+        var scaler = new InputScaler(1, InputScaler.DefaultWindowShift);
+        for (int k = 0; k < 16; k++)
+        {
+            scaler.Observe(new[] { k % 2 == 1 && k < 15 ? 1 : 0 });
+        }
+
+        Assert.AreEqual((7L << 16) / 16, Mean(scaler));
+        Assert.AreEqual(63L * 65536 / 256, Variance(scaler), 16);
+
+        // A failed read among 15 equal readings: out (σ₀ = 0, cut-off 2.5 raw units).
+        var constant = new InputScaler(1, InputScaler.DefaultWindowShift);
+        for (int k = 0; k < 16; k++)
+        {
+            constant.Observe(new[] { k == 6 ? int.MaxValue : 500 });
+        }
+
+        Assert.AreEqual(500L << 16, Mean(constant));
+        Assert.AreEqual(0L, Variance(constant));
+        Assert.AreEqual(0, constant.ScaleValue(0, 700), "no spread yet: the feature scales to 0");
+
+        // From reading 17 the clamp's floor is 1 raw unit too (the clamp at 4): 503 is learned,
+        // 505 is an isolated outlier (replaced by the mean), the next 505 in a row is winsorised
+        // to 4 units above the mean and widens the variance.
+        var again = new InputScaler(1, InputScaler.DefaultWindowShift);
+        for (int k = 0; k < 16; k++)
+        {
+            again.Observe(new[] { 500 });
+        }
+
+        again.Observe(new[] { 503 });
+        Assert.AreEqual((500L << 16) + (3L << 16) / 17, Mean(again), 1);
+        Assert.AreEqual(0, again.ClampedReadings);
+        constant.Observe(new[] { 505 });
+        Assert.AreEqual(500L << 16, Mean(constant));
+        Assert.AreEqual(1, constant.ClampedReadings);
+        constant.Observe(new[] { 505 });
+        Assert.AreEqual(2, constant.ClampedReadings);
+        Assert.AreEqual((500L << 16) + (4L << 16) / 18, Mean(constant), 1);
+        Assert.IsGreaterThan(0L, Variance(constant));
+    }
+
+    [TestMethod]
+    public void AfterTheStartAnIsolatedOutlierIsReplacedByTheMeanAndARunIsWinsorised()
+    {
+        // 16 readings 100, 101, …, 115 (mean 107.5, variance 21.25 raw²), then 10^6: replaced by
+        // the mean (the mean stays, the variance takes a 1/17 step towards 0); another 10^6 is
+        // winsorised to 4σ.
+        var scaler = new InputScaler(1, InputScaler.DefaultWindowShift);
+        for (int k = 0; k < 16; k++)
+        {
+            scaler.Observe(new[] { 100 + k });
+        }
+
+        long mean = Mean(scaler), variance = Variance(scaler);
+        Assert.AreEqual(1075L << 16, 10 * mean);
+        Assert.AreEqual(21.25 * 65536, variance, 16);
+        scaler.Observe(new[] { 1_000_000 });
+        Assert.AreEqual(mean, Mean(scaler));
+        Assert.AreEqual(variance - IntegerMath.DivideRounded(variance, 17), Variance(scaler));
+        Assert.AreEqual(1, scaler.ClampedReadings);
+
+        long sigma = (long)IntegerMath.Sqrt((ulong)Variance(scaler));
+        long limit = 4 * sigma << 8;
+        scaler.Observe(new[] { 1_000_000 });
+        Assert.AreEqual(mean + IntegerMath.DivideRounded(limit, 18), Mean(scaler));
+        Assert.AreEqual(2, scaler.ClampedReadings);
+    }
+
+    [TestMethod]
+    public void FrozenCalibrateAndRangeInterplay()
+    {
+        // Frozen: nothing is kept.
+        var scaler = new InputScaler(1, InputScaler.DefaultWindowShift);
+        scaler.Observe(new[] { 10 });
+        scaler.Frozen = true;
+        scaler.Observe(new[] { 20 });
+        Assert.AreEqual(1, scaler.RobustStartCount);
+        Assert.AreEqual(1L, scaler.Count);
+        scaler.Frozen = false;
+
+        // A reading outside the declared range is rejected before it could be kept.
+        scaler.SetPlausibleRange(0, 0, 100);
+        scaler.Observe(new[] { 1000 });
+        Assert.AreEqual(1, scaler.RobustStartCount);
+        Assert.AreEqual(1, scaler.RejectedReadings);
+
+        // Calibrate ends the robust start: nothing kept, the count at least 16 (here the window,
+        // 2^14), and the next outlier is replaced by the calibrated mean.
+        scaler.Calibrate(0, 50, 5 * 256);
+        Assert.AreEqual(0, scaler.RobustStartCount);
+        Assert.IsFalse(scaler.InRobustStart);
+        Assert.AreEqual(1L << 14, scaler.Count);
+        scaler.Observe(new[] { 100 });
+        Assert.AreEqual(50, scaler.GetMean(0));
+        Assert.AreEqual(1, scaler.ClampedReadings);
+
+        // With a window of 2^2 a calibration still sets the count to 16 (the clamp applies).
+        var small = new InputScaler(1, 2);
+        small.Calibrate(0, 50, 5 * 256);
+        Assert.AreEqual(16L, small.Count);
+    }
+
+    [TestMethod]
+    public void ARollbackIntoTheRobustStartContinuesItExactly()
+    {
+        // The guard's snapshot holds the count, means and variances; the kept readings are only
+        // appended, so restoring a snapshot taken at reading 6 continues the robust start from the
+        // first 6 readings exactly as a scaler that never saw readings 7-12.
+        int[] readings = { 5, 9, -3, 12, 7, 8, int.MinValue, 40, 41, 39, 2, int.MaxValue };
+        var restored = new InputScaler(2, InputScaler.DefaultWindowShift);
+        var reference = new InputScaler(2, InputScaler.DefaultWindowShift);
+        long[] snapshot = new long[restored.StatisticsLength];
+        for (int k = 0; k < readings.Length; k++)
+        {
+            restored.Observe(new[] { readings[k], -readings[k] });
+            if (k < 6)
+            {
+                reference.Observe(new[] { readings[k], -readings[k] });
+            }
+
+            if (k == 5)
+            {
+                restored.CopyStatisticsTo(snapshot, 0);
+            }
+        }
+
+        restored.CopyStatisticsFrom(snapshot, 0);
+        Assert.AreEqual(6, restored.RobustStartCount);
+        for (int k = 0; k < 30; k++)
+        {
+            int[] reading = { 100 + 3 * k % 17, -(100 + 3 * k % 17) };
+            restored.Observe(reading);
+            reference.Observe(reading);
+            for (int f = 0; f < 2; f++)
+            {
+                Assert.AreEqual(reference.GetMean(f), restored.GetMean(f), $"reading {k}, feature {f}");
+                Assert.AreEqual(reference.GetStandardDeviation(f), restored.GetStandardDeviation(f), $"reading {k}, feature {f}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void TheRobustStartAllocatesNothing()
+    {
+        // A fresh regression learner (input and target scalers both in their robust start).
+        var network = new Network(new[] { 3, 4, 1 }, Activation.Tanh, Activation.Linear, Loss.MeanSquaredError, 3, NetworkOptions.None);
+        var learner = new OnlineLearner(network, new LearnerOptions { Task = LearnerTask.Regression, ClassBalance = false, DivergenceGuard = true, SnapshotInterval = 4 });
+        int[] reading = new int[3];
+        int[] target = new int[1];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 20; k++)
+        {
+            reading[0] = k * 7 % 11;
+            reading[1] = k == 5 ? int.MinValue : 1000 + k;
+            reading[2] = -k;
+            target[0] = 3 * k;
+            learner.Predict(reading);
+            learner.Learn(reading, target);
+        }
+
+        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.AreEqual(16, learner.Scaler.RobustStartCount);
+        Assert.AreEqual(16, learner.TargetScaler!.RobustStartCount);
+    }
+
+    [TestMethod]
+    public void ALearnerSavedDuringTheRobustStartContinuesBitIdentically()
+    {
+        for (int saveAt = 0; saveAt <= 17; saveAt++)
+        {
+            OnlineLearner original = Regression(out LearnerOptions options);
+            Feed(original, 0, saveAt);
+            byte[] blob = new byte[ModelBlob.SizeOf(original)];
+            ModelBlob.Write(original, blob, 0);
+            OnlineLearner loaded = Regression(out _, seed: 9);
+            ModelBlob.Read(loaded, blob, 0, blob.Length);
+            Assert.AreEqual(original.Scaler.RobustStartCount, loaded.Scaler.RobustStartCount);
+            Feed(original, saveAt, 40);
+            Feed(loaded, saveAt, 40);
+            byte[] a = new byte[blob.Length], b = new byte[blob.Length];
+            ModelBlob.Write(original, a, 0);
+            ModelBlob.Write(loaded, b, 0);
+            CollectionAssert.AreEqual(a, b, $"saved after {saveAt} readings");
+        }
+    }
+
+    [TestMethod]
+    public void AVersion3BlobSavedDuringItsFirst16ReadingsContinuesWithRunningStatistics()
+    {
+        // A version-3 blob has no kept readings: loaded at count 5 the scaler has none
+        // (RobustStartCount 0) and learns reading 6 by Welford's recurrence, unclamped until
+        // reading 16, the clamp from reading 17.
+        OnlineLearner original = Regression(out _);
+        Feed(original, 0, 5);
+        byte[] version3 = AsVersion3(original);
+        OnlineLearner loaded = Regression(out _, seed: 9);
+        ModelBlob.Read(loaded, version3, 0, version3.Length);
+        Assert.AreEqual(3, new ModelDescription(version3, 0, version3.Length).FormatVersion);
+        Assert.AreEqual(5L, loaded.Scaler.Count);
+        Assert.AreEqual(0, loaded.Scaler.RobustStartCount);
+        Assert.IsFalse(loaded.Scaler.InRobustStart);
+        long mean = Mean(loaded.Scaler, 1);
+        loaded.Learn(new[] { 1, 1_000_000, 2 }, new[] { 5 });
+        Assert.AreEqual(mean + IntegerMath.DivideRounded((1_000_000L << 16) - mean, 6), Mean(loaded.Scaler, 1), "Welford, unclamped");
+        Assert.AreEqual(0, loaded.Scaler.ClampedReadings);
+
+        // Written again it is version 4 with no kept readings; read back, the same.
+        byte[] again = new byte[ModelBlob.SizeOf(loaded)];
+        ModelBlob.Write(loaded, again, 0);
+        OnlineLearner reread = Regression(out _, seed: 11);
+        ModelBlob.Read(reread, again, 0, again.Length);
+        Assert.AreEqual(0, reread.Scaler.RobustStartCount);
+        Assert.AreEqual(6L, reread.Scaler.Count);
+    }
+
+    // The version-3 blob of a learner: its version-4 blob without the robust start's bytes (each
+    // scaler: 1 + 64·features + features) at the end, the version field 3 and the CRC recomputed.
+    internal static byte[] AsVersion3(OnlineLearner learner)
+    {
+        byte[] blob = new byte[ModelBlob.SizeOf(learner)];
+        ModelBlob.Write(learner, blob, 0);
+        int robust = RobustStartBytes(learner.Scaler.FeatureCount) + (learner.TargetScaler != null ? RobustStartBytes(learner.TargetScaler.FeatureCount) : 0);
+        byte[] old = new byte[blob.Length - robust];
+        Array.Copy(blob, old, old.Length - 4);
+        old[4] = 3;
+        ModelBlob.PutUInt32(old, old.Length - 4, Crc32.Compute(old, 0, old.Length - 4));
+        return old;
+    }
+
+    internal static int RobustStartBytes(int features) => 1 + 4 * InputScaler.RobustStartReadings * features + features;
+
+    private static OnlineLearner Regression(out LearnerOptions options, int seed = 5)
+    {
+        var network = new Network(new[] { 3, 4, 1 }, Activation.Tanh, Activation.Linear, Loss.MeanSquaredError, seed, NetworkOptions.Momentum);
+        network.Momentum = Q16.Half;
+        options = new LearnerOptions { Task = LearnerTask.Regression, ClassBalance = false, DivergenceGuard = true, SnapshotInterval = 4 };
+        return new OnlineLearner(network, options);
+    }
+
+    private static void Feed(OnlineLearner learner, int from, int to)
+    {
+        for (int k = from; k < to; k++)
+        {
+            int glitch = k == 3 ? int.MaxValue : k == 11 ? -524288 : 0;
+            int[] reading = { k * 13 % 17 - 8, glitch != 0 ? glitch : 4000 + 37 * k % 50, -k % 5 };
+            learner.Learn(reading, new[] { reading[0] * 3 - reading[2] + (k == 7 ? 1 << 23 : 0) });
+        }
+    }
+
+    private static void Observe(InputScaler scaler, int[] readings, int from, int count)
+    {
+        for (int k = from; k < from + count; k++)
+        {
+            scaler.Observe(new[] { readings[k] });
+        }
+    }
+
+    // The scaler's internal statistics through the guard's snapshot copy: mean raw·2^16, variance (raw·2^8)².
+    private static long Mean(InputScaler scaler, int feature = 0)
+    {
+        long[] statistics = new long[scaler.StatisticsLength];
+        scaler.CopyStatisticsTo(statistics, 0);
+        return statistics[1 + feature];
+    }
+
+    private static long Variance(InputScaler scaler, int feature = 0)
+    {
+        long[] statistics = new long[scaler.StatisticsLength];
+        scaler.CopyStatisticsTo(statistics, 0);
+        return statistics[1 + scaler.FeatureCount + feature];
+    }
+}
