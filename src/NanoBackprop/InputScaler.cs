@@ -20,24 +20,25 @@ namespace NanoBackprop
     /// exact running statistics at first, then an exponential window of about 2^windowShift samples
     /// so that a node that runs for a year follows slow changes (seasons, a moved sensor).</para>
     /// <para><b>Robust start.</b> The first <see cref="RobustStartReadings"/> (16) readings of
-    /// each feature are kept (int, in arrival order). After each of them the statistics are
-    /// recomputed from all kept readings: sorted (insertion sort into a 16-int scratch array), the
-    /// shortest half (the ⌊n/2⌋ + 1 consecutive sorted readings with the smallest span L, the lowest
-    /// such window on a tie: Rousseeuw's least median of squares location, the centre c that
-    /// minimises the median absolute deviation, whose minimum is L/2) gives c = midpoint of the
-    /// window and σ₀ = 1.4826·L/2 (the MAD's normal consistency factor, <see cref="MadConsistencyQ16"/>,
-    /// Q16.16 = 97,164, exact integer comparison, no rounding), at least 1 raw unit (the deviation
-    /// floor: σ₀ = 0 when more than half the readings are equal). Every kept reading within
-    /// 2.5·σ₀ of c (Rousseeuw's reweighting cut-off, Hampel's identifier) is an inlier; the mean
-    /// is the inliers' mean (raw·2^16, rounded to nearest) and the variance their population
-    /// variance ((raw·2^8)², each term rounded). Up to 7 of 16 readings can be arbitrary (a failed
-    /// read, a burst of them) without entering the statistics; with no outlier the result is the
-    /// ordinary mean and variance, as before. Cost: 16 ints a feature plus a 16-int scratch array
-    /// (kept for life: a rollback or a loaded blob can return the scaler to its robust start, and
-    /// the library allocates only in constructors) and 16 sorted insertions a reading during the
-    /// first 16 readings. docs/LEARNER.md, "Outliers", gives the figures.</para>
+    /// each feature are kept (int, in arrival order; only appended). After each of them the
+    /// statistics are recomputed from all n kept readings: sorted (insertion sort into a 16-int
+    /// scratch array), the shortest half (the ⌊n/2⌋ + 1 consecutive sorted readings with the
+    /// smallest span L, the lowest such window on a tie: Rousseeuw's least median of squares
+    /// location, breakdown 50 %) is the core, and the inliers are the core grown through the
+    /// sorted readings on each side while the gap to the next reading is at most L (at least 1 raw
+    /// unit). Welford's recurrence (below) is then replayed over the inliers in arrival order, with
+    /// its rounding. Below <see cref="MinimumJudgedReadings"/> (5) readings every reading is an
+    /// inlier. Up to 7 of 16 readings can be arbitrary (a failed read, a burst of them) without
+    /// entering the statistics, as long as they lie beyond a gap wider than L from the good ones;
+    /// without an outlier the statistics are bit-identical to the plain running ones. Cost: 16
+    /// ints a feature plus a 16-int scratch array, kept for life (a rollback or a loaded blob can
+    /// return the scaler to its robust start, and the library allocates only in constructors), and
+    /// during the first 16 readings a sort and a replay of at most 16 Welford steps a feature a
+    /// reading. docs/LEARNER.md, "Outliers", gives the figures.</para>
     /// <para><b>Outliers after the start.</b> From reading 17 a deviation from the mean beyond
-    /// <see cref="ClampDeviations"/> standard deviations (at least 1 raw unit) is an outlier,
+    /// <see cref="ClampDeviations"/> standard deviations is an outlier (never while the spread is
+    /// 0: a feature that has not varied yet has no scale to judge by, so its first changes are
+    /// learned as they come, as a sensor that starts in the dark must),
     /// counted in <see cref="ClampedReadings"/>. An isolated one (the feature's previous reading
     /// was within the clamp) is replaced by the mean (Hampel's rule): the mean does not move and
     /// the variance takes a weight-1/n step towards 0. Each further one in a row updates the
@@ -64,12 +65,8 @@ namespace NanoBackprop
         /// <summary>Readings of each feature kept for the robust start (see remarks): 16.</summary>
         public const int RobustStartReadings = 16;
 
-        /// <summary>1.4826 (1/Φ⁻¹(3/4), the factor that makes a MAD estimate a normal σ) in Q16.16,
-        /// rounded to nearest: 97,164 (1.482605).</summary>
-        public const int MadConsistencyQ16 = 97164;
-
-        /// <summary>The robust start's inlier cut-off, in σ₀ (see remarks): 2.5, as 5 halves.</summary>
-        public const int InlierCutoffHalves = 5;
+        /// <summary>Readings the robust start needs before it judges any of them an outlier: 5.</summary>
+        public const int MinimumJudgedReadings = 5;
 
         /// <summary>From reading 17, deviations beyond this many standard deviations are outliers
         /// (see remarks): 4. A burst of 16 in a full 2^14 window raises the variance by at most
@@ -79,9 +76,6 @@ namespace NanoBackprop
         private const int MeanFractionalBits = 16;
         private const int DeviationFractionalBits = 8;
         private const long MaxDeviation = 1L << 31;
-        private const long MaxVariance = 1L << 62;
-        // The smallest deviation the clamp and the robust start's cut-off use: 1 raw unit, Q24.8.
-        private const long DeviationFloor = 1L << DeviationFractionalBits;
 
         private readonly long[] means;
         private readonly long[] variances;
@@ -183,8 +177,8 @@ namespace NanoBackprop
             get { return saturatedReadings; }
         }
 
-        /// <summary>Feature values whose deviation was clamped to <see cref="ClampDeviations"/>
-        /// standard deviations when updating the statistics (saturating at int.MaxValue).</summary>
+        /// <summary>Feature values beyond <see cref="ClampDeviations"/> standard deviations from
+        /// reading 17 on (replaced by the mean or winsorised, see remarks; saturating at int.MaxValue).</summary>
         public int ClampedReadings
         {
             get { return clampedReadings; }
@@ -335,14 +329,14 @@ namespace NanoBackprop
             for (int f = 0; f < means.Length; f++)
             {
                 // The deviation from the mean, raw·2^16; from reading 17 an outlier beyond ±4σ
-                // (σ·2^8 from the variance, at least the floor, shifted by 8 more bits to raw·2^16:
-                // at most 2^54, no overflow) is replaced by the mean or winsorised.
+                // (σ·2^8 from the variance, shifted by 8 more bits to raw·2^16: at most 2^54, no
+                // overflow) is replaced by the mean or winsorised. A feature with no spread yet
+                // (σ = 0) has no scale to judge by: its readings are learned as they come.
                 long deviation = ((long)raw[f] << MeanFractionalBits) - means[f];
                 if (robust)
                 {
-                    long sigma = (long)IntegerMath.Sqrt((ulong)variances[f]);
-                    long limit = ClampDeviations * (sigma > DeviationFloor ? sigma : DeviationFloor) << (MeanFractionalBits - DeviationFractionalBits);
-                    if (deviation > limit || deviation < -limit)
+                    long limit = ClampDeviations * (long)IntegerMath.Sqrt((ulong)variances[f]) << (MeanFractionalBits - DeviationFractionalBits);
+                    if (limit > 0 && (deviation > limit || deviation < -limit))
                     {
                         // Hampel: an isolated outlier is replaced by the estimate; a run of them
                         // is a change, which the winsorised value follows.
@@ -359,24 +353,30 @@ namespace NanoBackprop
                     }
                 }
 
-                // Welford with the (possibly replaced or clamped) reading mean + deviation: δ
-                // before the mean moves, δ' after.
-                long before = ClampDeviation(deviation);
-                long step = IntegerMath.DivideRounded(deviation, divisor);
-                means[f] += step;
-                long after = ClampDeviation(deviation - step);
-                // δ·δ' in (raw·2^8)² units: both deviations drop 8 of their 16 fractional bits.
-                long product = (before >> (MeanFractionalBits - DeviationFractionalBits)) * (after >> (MeanFractionalBits - DeviationFractionalBits));
-                variances[f] += IntegerMath.DivideRounded(product - variances[f], divisor);
-                if (variances[f] < 0)
-                {
-                    variances[f] = 0;
-                }
+                Update(f, deviation, divisor, true);
+            }
+        }
+
+        // Welford's step for one feature with the (possibly replaced or clamped) reading mean +
+        // deviation (raw·2^16): δ before the mean moves, δ' after. Saturations are counted when
+        // `counting` (a reading is counted once, when it arrives).
+        private void Update(int feature, long deviation, long divisor, bool counting)
+        {
+            long before = ClampDeviation(deviation, counting);
+            long step = IntegerMath.DivideRounded(deviation, divisor);
+            means[feature] += step;
+            long after = ClampDeviation(deviation - step, counting);
+            // δ·δ' in (raw·2^8)² units: both deviations drop 8 of their 16 fractional bits.
+            long product = (before >> (MeanFractionalBits - DeviationFractionalBits)) * (after >> (MeanFractionalBits - DeviationFractionalBits));
+            variances[feature] += IntegerMath.DivideRounded(product - variances[feature], divisor);
+            if (variances[feature] < 0)
+            {
+                variances[feature] = 0;
             }
         }
 
         // The robust start's statistics of one feature from its `buffered` kept readings (see
-        // the class remarks): shortest half, centre and σ₀, then the inliers' mean and variance.
+        // the class remarks): shortest half, inliers, then Welford's recurrence over them.
         private void RobustStatistics(int feature)
         {
             int n = buffered;
@@ -407,41 +407,53 @@ namespace NanoBackprop
                 }
             }
 
-            // Twice the centre (raw units, exact) and 2σ₀·2^16 = L·1.4826 in Q16.16 (L < 2^32,
-            // below 2^49), at least 2 raw units (the floor). A reading is an inlier when
-            // |x - c| ≤ 2.5σ₀, that is |2x - 2c|·2^17 ≤ 5·(2σ₀·2^16): below 2^52, exact.
-            long twiceCentre = (long)sortScratch[best] + sortScratch[best + half - 1];
-            long twiceSigmaQ16 = span * MadConsistencyQ16;
-            const long TwiceFloorQ16 = 2L << Q16.FractionalBits;
-            twiceSigmaQ16 = twiceSigmaQ16 > TwiceFloorQ16 ? twiceSigmaQ16 : TwiceFloorQ16;
-            long cutoff = InlierCutoffHalves * twiceSigmaQ16;
-            long sum = 0;
-            int inliers = 0;
-            for (int k = 0; k < n; k++)
+            // The inliers: the core, grown through the sorted readings on each side while the gap
+            // to the next one is at most the core's span (at least 1 raw unit). A failed read, or a
+            // burst of up to 7, lies beyond a gap wider than the good readings' whole range; the
+            // gaps between good readings are far narrower. Below 5 readings nothing can be told
+            // apart: all are inliers.
+            int low = 0;
+            int high = n - 1;
+            if (n >= MinimumJudgedReadings)
             {
-                long distance = 2L * sortScratch[k] - twiceCentre;
-                if ((distance < 0 ? -distance : distance) << (Q16.FractionalBits + 1) <= cutoff)
+                long gap = span > 1 ? span : 1;
+                low = best;
+                high = best + half - 1;
+                while (low > 0 && (long)sortScratch[low] - sortScratch[low - 1] <= gap)
                 {
-                    sum += sortScratch[k];
-                    inliers++;
+                    low--;
+                }
+
+                while (high < n - 1 && (long)sortScratch[high + 1] - sortScratch[high] <= gap)
+                {
+                    high++;
                 }
             }
 
-            // The window's own readings are within L/2 ≤ 2.5σ₀ of c: never fewer than ⌊n/2⌋ + 1.
-            long mean = IntegerMath.DivideRounded(sum << MeanFractionalBits, inliers);
-            long variance = 0;
+            // Welford's recurrence over the inliers in arrival order, with the running update's
+            // rounding: without an outlier the statistics are bit-identical to the plain running ones.
+            ReplayInliers(feature, sortScratch[low], sortScratch[high], n);
+        }
+
+        // Welford's recurrence from nothing over the kept readings of a feature within [low,
+        // high], in arrival order; saturations counted for the newest reading only (each reading
+        // is counted once, when it arrives).
+        private void ReplayInliers(int feature, int low, int high, int n)
+        {
+            means[feature] = 0;
+            variances[feature] = 0;
+            long window = 1L << windowShift;
+            long included = 0;
             for (int k = 0; k < n; k++)
             {
-                long distance = 2L * sortScratch[k] - twiceCentre;
-                if ((distance < 0 ? -distance : distance) << (Q16.FractionalBits + 1) <= cutoff)
+                int value = startReadings[feature * RobustStartReadings + k];
+                if (value >= low && value <= high)
                 {
-                    long deviation = ClampDeviation(((long)sortScratch[k] << MeanFractionalBits) - mean) >> (MeanFractionalBits - DeviationFractionalBits);
-                    variance += IntegerMath.DivideRounded(deviation * deviation, inliers);
+                    included++;
+                    long deviation = ((long)value << MeanFractionalBits) - means[feature];
+                    Update(feature, deviation, included < window ? included : window, k == n - 1);
                 }
             }
-
-            means[feature] = mean;
-            variances[feature] = variance < MaxVariance ? variance : MaxVariance;
         }
 
         /// <summary>
@@ -500,13 +512,17 @@ namespace NanoBackprop
             return (int)value;
         }
 
-        private long ClampDeviation(long deviation)
+        private long ClampDeviation(long deviation, bool counting)
         {
             // Beyond 2^23 raw units (2^39 here) a squared deviation would overflow 2^62.
             const long Limit = MaxDeviation << (MeanFractionalBits - DeviationFractionalBits);
             if (deviation > Limit || deviation < -Limit)
             {
-                CountSaturation();
+                if (counting)
+                {
+                    CountSaturation();
+                }
+
                 return deviation > 0 ? Limit : -Limit;
             }
 

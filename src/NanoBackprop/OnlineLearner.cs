@@ -298,8 +298,8 @@ namespace NanoBackprop
             get { return scaler.RejectedReadings; }
         }
 
-        /// <summary>Feature values whose deviation the input scaler clamped to 4σ while learning
-        /// (the input scaler's count).</summary>
+        /// <summary>Feature values the input scaler treated as outliers (beyond 4σ from reading 17:
+        /// replaced by the mean, or winsorised in a run) while learning (the input scaler's count).</summary>
         public int ClampedReadings
         {
             get { return scaler.ClampedReadings; }

@@ -84,21 +84,23 @@ public sealed class InputScalerTests
         scaler.Scale(new[] { 42, int.MinValue }, scaled);
         Assert.AreEqual(-InputScaler.OutputLimit, scaled[1]);
         Assert.AreEqual(2, scaler.SaturatedReadings);
-        // From reading 17 a reading 2^31 units away is an outlier (replaced by the mean: the
-        // constant feature stays constant).
+        // From reading 17 a reading 2^31 units away: on the constant feature (no spread, no
+        // scale to judge by) it is learned, its deviation clamped in the variance update (δ and δ'
+        // counted, never wrapped); on the other it is an outlier, replaced by the mean.
         scaler.Observe(new[] { int.MaxValue, int.MinValue });
-        Assert.AreEqual(2, scaler.SaturatedReadings);
-        Assert.AreEqual(0, scaler.GetStandardDeviation(0));
-        Assert.AreEqual(2, scaler.ClampedReadings);
+        Assert.AreEqual(4, scaler.SaturatedReadings);
+        Assert.IsGreaterThan(0, scaler.GetStandardDeviation(0));
+        Assert.AreEqual(1, scaler.ClampedReadings);
 
         // In the robust start int.MaxValue and int.MinValue are both inliers (two readings cannot
         // tell a glitch): their deviations of 2^31 raw units are clamped to 2^23 in the variance,
-        // counted, never wrapped: variance (2^23·2^8)² = 2^62, σ·2^8 = 2^31 saturates to int.MaxValue.
+        // counted, never wrapped (3: δ of the first reading, δ and δ' of the second): the
+        // variance is (2^23·2^8)²/2 = 2^61, σ·2^8 = ⌊2^30.5⌋ = 1,518,500,249.
         var wide = new InputScaler(1, InputScaler.DefaultWindowShift);
         wide.Observe(new[] { int.MaxValue });
         wide.Observe(new[] { int.MinValue });
-        Assert.AreEqual(2, wide.SaturatedReadings);
-        Assert.AreEqual(int.MaxValue, wide.GetStandardDeviation(0));
+        Assert.AreEqual(3, wide.SaturatedReadings);
+        Assert.AreEqual(1_518_500_249, wide.GetStandardDeviation(0));
     }
 
     [TestMethod]
