@@ -38,7 +38,8 @@ namespace NanoBackprop.Benchmarks
         public static readonly string[] EngineOperations =
         {
             "Forward", "Learn, plain SGD", "Learn, momentum 0.9", "Learn, stochastic rounding", "Learn, momentum + stochastic rounding",
-            "Learn, 16-bit weights + stochastic rounding", "Forward + Backward + ApplyGradients", "learner: Predict + Learn, Occupancy row", "model save (ModelBlob.Write)", "model load (ModelBlob.Read)",
+            "Learn, 16-bit weights + stochastic rounding", "Forward + Backward + ApplyGradients", "learner: Predict + Learn, Occupancy row",
+            "learner, scaler frozen: Predict + Learn, Occupancy row", "model save (ModelBlob.Write)", "model load (ModelBlob.Read)",
         };
 
         /// <summary>The checkout's root (the folder with nanoBackprop.sln), from the current folder or this program's.</summary>
@@ -218,6 +219,12 @@ namespace NanoBackprop.Benchmarks
             {
                 text.AppendLine();
                 text.AppendLine($"5-8-1 learner row / plain-SGD Learn (goal ≤ 1.5): {R((double)learnerRow.MedianNs / learn581.MedianNs)} from the medians ({R((double)learnerRow.MinimumNs / learn581.MinimumNs)} from the minima).");
+            }
+
+            NanoClrRow? frozenRow = timings.Find("5-8-1", "learner, scaler frozen: Predict + Learn, Occupancy row");
+            if (frozenRow != null && learn581 != null)
+            {
+                text.AppendLine($"5-8-1 learner row with the scaler frozen / plain-SGD Learn: {R((double)frozenRow.MedianNs / learn581.MedianNs)} from the medians ({R((double)frozenRow.MinimumNs / learn581.MinimumNs)} from the minima).");
             }
 
             if (timings.BlobBytes.Count > 0)

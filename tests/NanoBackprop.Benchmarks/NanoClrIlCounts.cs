@@ -107,6 +107,25 @@ namespace NanoBackprop.Benchmarks
                         learnRow.Invoke(learner, new object[] { data.Readings[row], target });
                         row = row == 1299 ? 1000 : row + 1;
                     });
+
+                    // As the program's frozen-scaler row: the 300 rows learned once, then the scaler frozen.
+                    object frozen = Activator.CreateInstance(learnerType, NewNetwork(NetworkOptions.None), Activator.CreateInstance(optionsType)!)!;
+                    for (int r = 1000; r < 1300; r++)
+                    {
+                        target[0] = data.Labels[r] == 1 ? Q16.One : 0;
+                        learnRow.Invoke(frozen, new object[] { data.Readings[r], target });
+                    }
+
+                    object frozenScaler = learnerType.GetProperty("Scaler")!.GetValue(frozen)!;
+                    frozenScaler.GetType().GetProperty("Frozen")!.SetValue(frozenScaler, true);
+                    int frozenRow = 1000;
+                    result[(topology, "learner, scaler frozen: Predict + Learn, Occupancy row")] = Per(library, _ =>
+                    {
+                        predict.Invoke(frozen, new object[] { data.Readings[frozenRow] });
+                        target[0] = data.Labels[frozenRow] == 1 ? Q16.One : 0;
+                        learnRow.Invoke(frozen, new object[] { data.Readings[frozenRow], target });
+                        frozenRow = frozenRow == 1299 ? 1000 : frozenRow + 1;
+                    });
                 }
 
                 result[(topology, "model save (ModelBlob.Write)")] = Per(library, _ => write.Invoke(null, new object[] { blobLearner, blob, 0 }));

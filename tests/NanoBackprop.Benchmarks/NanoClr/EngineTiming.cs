@@ -97,19 +97,34 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
         }
     }
 
-    /// <summary>The learner on the recorded Occupancy rows: Predict, then Learn, per row (the board app's loop).</summary>
+    /// <summary>
+    /// The learner on the recorded Occupancy rows: Predict, then Learn, per row (the board app's loop).
+    /// With <c>frozenScaler</c> the learner first learns the 300 rows once, then its scaler is frozen
+    /// (a calibrated board): Learn's scaled input is then Predict's, and Learn takes Predict's Forward.
+    /// </summary>
     public sealed class LearnerRow : TimedOperation
     {
         private readonly OnlineLearner learner; private readonly int[][] rows; private readonly int[] target = new int[1]; private int next;
-        public LearnerRow(OnlineLearner learner)
+        public LearnerRow(OnlineLearner learner, bool frozenScaler)
         {
-            Name = "learner: Predict + Learn, Occupancy row"; this.learner = learner;
+            Name = frozenScaler ? "learner, scaler frozen: Predict + Learn, Occupancy row" : "learner: Predict + Learn, Occupancy row"; this.learner = learner;
             int count = OccupancySlice.Labels.Length;
             rows = new int[count][];
             for (int r = 0; r < count; r++)
             {
                 rows[r] = new int[OccupancySlice.Features];
                 Array.Copy(OccupancySlice.Readings, r * OccupancySlice.Features, rows[r], 0, OccupancySlice.Features);
+            }
+
+            if (frozenScaler)
+            {
+                for (int r = 0; r < count; r++)
+                {
+                    target[0] = OccupancySlice.Labels[r] == 1 ? 65536 : 0;
+                    learner.Learn(rows[r], target);
+                }
+
+                learner.Scaler.Frozen = true;
             }
         }
 
@@ -227,7 +242,7 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             // The baseline has one hidden layer: it runs beside the topologies that have one.
             bool withBaseline = sizes.Length == 3;
             bool withLearner = topology == "5-8-1";
-            int count = 9 + (withBaseline ? 2 : 0) + (withLearner ? 1 : 0);
+            int count = 9 + (withBaseline ? 2 : 0) + (withLearner ? 2 : 0);
             var operations = new TimedOperation[count];
             int n = 0;
             if (withBaseline)
@@ -246,7 +261,8 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             operations[n++] = new EngineBackwardApply(accumulating, samples);
             if (withLearner)
             {
-                operations[n++] = new LearnerRow(new OnlineLearner(NewNetwork(sizes, NetworkOptions.None), new LearnerOptions()));
+                operations[n++] = new LearnerRow(new OnlineLearner(NewNetwork(sizes, NetworkOptions.None), new LearnerOptions()), false);
+                operations[n++] = new LearnerRow(new OnlineLearner(NewNetwork(sizes, NetworkOptions.None), new LearnerOptions()), true);
             }
 
             operations[n++] = new BlobSave(blobLearner, blob);
