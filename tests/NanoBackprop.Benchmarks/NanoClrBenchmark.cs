@@ -86,6 +86,9 @@ namespace NanoBackprop.Benchmarks
             return null;
         }
 
+        /// <summary>The fixed-exponent prototype's source (benchmark only, see the file's header).</summary>
+        public static string PrototypePath(string root) => Path.Combine(root, "tests", "NanoBackprop.Benchmarks", "NanoClr", "FixedExponentPrototype.cs");
+
         /// <summary>Builds and runs the timing program; throws with the reason when it cannot or when the run fails.</summary>
         public static NanoClrTimings Measure(NanoFrameworkHome home, string baselinePath, IReadOnlyList<string> topologies, int repetitions, long batchTicks, string buildFolder)
         {
@@ -100,6 +103,7 @@ namespace NanoBackprop.Benchmarks
             var sources = new List<SourceFile>
             {
                 SourceFile.Read(Path.Combine(root, "tests", "NanoBackprop.Benchmarks", "NanoClr", "EngineTiming.cs")),
+                SourceFile.Read(PrototypePath(root)),
                 SourceFile.Read(Path.Combine(root, "tests", "NanoBackprop.Boards.Tests", "OnNanoClr", "OccupancySlice.cs")),
                 SourceFile.Read(baselinePath),
                 new SourceFile("BenchSettings.cs", settings),

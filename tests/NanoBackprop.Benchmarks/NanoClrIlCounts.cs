@@ -19,7 +19,7 @@ namespace NanoBackprop.Benchmarks
         {
             var result = new Dictionary<(string, string), double>();
             using var library = new ExecutedIlCounter(typeof(Network).Assembly.Location);
-            string baselineDll = CompileBaselineForDotNet(baselinePath);
+            string baselineDll = CompileBaselineForDotNet(baselinePath, NanoClrBenchmark.PrototypePath(NanoClrBenchmark.RepositoryRoot()));
             using var baseline = new ExecutedIlCounter(baselineDll);
             File.Delete(baselineDll); // loaded from its bytes
             foreach (string topology in topologies)
@@ -139,6 +139,12 @@ namespace NanoBackprop.Benchmarks
                     MethodInfo baseLearn = mlpType.GetMethod("Learn")!;
                     result[(topology, "baseline Forward")] = Per(baseline, k => baseForward.Invoke(mlp, new object[] { inputs[k] }));
                     result[(topology, "baseline Learn")] = Per(baseline, k => baseLearn.Invoke(mlp, new object[] { inputs[k], targets[k], 6554 }));
+                    Type prototypeType = baseline.GetType("FixedExponentQ16Mlp");
+                    MethodInfo prototypeLearn = prototypeType.GetMethod("Learn")!;
+                    object clamped = Activator.CreateInstance(prototypeType, sizes[0], sizes[1], sizes[2], 1, true)!;
+                    object unclamped = Activator.CreateInstance(prototypeType, sizes[0], sizes[1], sizes[2], 1, false)!;
+                    result[(topology, "prototype Learn, fixed delta exponents")] = Per(baseline, k => prototypeLearn.Invoke(clamped, new object[] { inputs[k], targets[k], 6554 }));
+                    result[(topology, "prototype Learn, fixed delta exponents, no weight clamp")] = Per(baseline, k => prototypeLearn.Invoke(unclamped, new object[] { inputs[k], targets[k], 6554 }));
                 }
             }
 
@@ -177,14 +183,14 @@ namespace NanoBackprop.Benchmarks
             return (inputRows, targetRows);
         }
 
-        /// <summary>The baseline compiled for .NET (Release, C# 10), so that its IL can be counted like the library's.</summary>
-        private static string CompileBaselineForDotNet(string baselinePath)
+        /// <summary>The baseline (and the fixed-exponent prototype) compiled for .NET (Release, C# 10), so that their IL can be counted like the library's.</summary>
+        private static string CompileBaselineForDotNet(string baselinePath, string prototypePath)
         {
             var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
                 .Where(p => Path.GetFileName(p) is "System.Runtime.dll" or "System.Private.CoreLib.dll")
                 .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
             var compilation = CSharpCompilation.Create("HandWrittenQ16Mlp",
-                new[] { CSharpSyntaxTree.ParseText(File.ReadAllText(baselinePath), new CSharpParseOptions(LanguageVersion.CSharp10), baselinePath) },
+                new[] { baselinePath, prototypePath }.Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), new CSharpParseOptions(LanguageVersion.CSharp10), path)),
                 references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true));
             string dll = Path.Combine(Path.GetTempPath(), "nanobackprop-baseline-" + Environment.ProcessId + ".dll");
             var emitted = compilation.Emit(dll);

@@ -1,6 +1,6 @@
 // The nanoCLR timing program of `dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- nanoclr`
 // (NanoClrBenchmark.cs builds and runs it). nanoFramework C# 10: no generics. Compiled together with
-// ../shared/baselines/HandWrittenQ16Mlp.cs, tests/NanoBackprop.Boards.Tests/OnNanoClr/OccupancySlice.cs
+// ../shared/baselines/HandWrittenQ16Mlp.cs, NanoClr/FixedExponentPrototype.cs, tests/NanoBackprop.Boards.Tests/OnNanoClr/OccupancySlice.cs
 // and a generated BenchSettings class (topologies, repetitions, batch length), against NanoBackprop.
 using System;
 using NanoBackprop;
@@ -168,6 +168,14 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
         public override void Run(int calls) { for (int c = 0; c < calls; c++) { int k = samples.Next(); mlp.Learn(samples.Inputs[k], samples.Targets[k], BenchSettings.LearningRate); } }
     }
 
+    /// <summary>The fixed-exponent prototype's Learn (NanoClr/FixedExponentPrototype.cs; benchmark only).</summary>
+    public sealed class PrototypeLearn : TimedOperation
+    {
+        private readonly FixedExponentQ16Mlp mlp; private readonly Samples samples;
+        public PrototypeLearn(string name, FixedExponentQ16Mlp mlp, Samples samples) { Name = name; this.mlp = mlp; this.samples = samples; }
+        public override void Run(int calls) { for (int c = 0; c < calls; c++) { int k = samples.Next(); mlp.Learn(samples.Inputs[k], samples.Targets[k], BenchSettings.LearningRate); } }
+    }
+
     public static class Program
     {
         public static void Main()
@@ -242,7 +250,7 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             // The baseline has one hidden layer: it runs beside the topologies that have one.
             bool withBaseline = sizes.Length == 3;
             bool withLearner = topology == "5-8-1";
-            int count = 9 + (withBaseline ? 2 : 0) + (withLearner ? 2 : 0);
+            int count = 9 + (withBaseline ? 4 : 0) + (withLearner ? 2 : 0);
             var operations = new TimedOperation[count];
             int n = 0;
             if (withBaseline)
@@ -250,6 +258,8 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
                 var mlp = new HandWrittenQ16Mlp(sizes[0], sizes[1], sizes[2], 1);
                 operations[n++] = new BaselineForward(mlp, samples);
                 operations[n++] = new BaselineLearn(mlp, samples);
+                operations[n++] = new PrototypeLearn("prototype Learn, fixed delta exponents", new FixedExponentQ16Mlp(sizes[0], sizes[1], sizes[2], 1, true), samples);
+                operations[n++] = new PrototypeLearn("prototype Learn, fixed delta exponents, no weight clamp", new FixedExponentQ16Mlp(sizes[0], sizes[1], sizes[2], 1, false), samples);
             }
 
             operations[n++] = new EngineForward(lean, samples);
