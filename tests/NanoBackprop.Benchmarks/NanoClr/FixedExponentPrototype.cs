@@ -17,6 +17,7 @@
 //   layer's units. No bit-length search, no second storing pass, no saturation (the bound).
 // With clampWeights false the per-weight clamp is left out: what a proven bound on |w| (a
 // per-layer maximum plus the row's largest step) would save; not safe without that bound.
+// Its Learn checks its arguments and returns ½Σ(y - t)² as the engine's does.
 // nanoFramework C# 10 and .NET alike (no generics), so that its IL can be counted on .NET.
 public sealed class FixedExponentQ16Mlp
 {
@@ -124,11 +125,23 @@ public sealed class FixedExponentQ16Mlp
         }
     }
 
-    // One plain-SGD step on binary cross-entropy; lr in Q16.16. Returns nothing (the engine
-    // returns ½Σ(y - t)², a few IL per output).
-    public void Learn(int[] x, int[] t, int lr)
+    // One plain-SGD step on binary cross-entropy; lr in Q16.16. Checks its arguments and returns
+    // ½Σ(y - t)² in Q16.16 as the engine's Learn does (CheckVector, CheckTarget, HalfSquaredError),
+    // so that its IL and time compare with the engine's whole call.
+    public int Learn(int[] x, int[] t, int lr)
     {
+        CheckVector(x, nIn, "input");
+        CheckVector(t, nOut, "target");
+        for (int j = 0; j < t.Length; j++)
+        {
+            if (t[j] < 0 || t[j] > 65536)
+            {
+                throw new System.ArgumentOutOfRangeException("target", "Learn: cross-entropy target " + j + " is outside [0, 1].");
+            }
+        }
+
         Forward(x);
+        int loss = HalfSquaredError(o, t);
 
         // Output layer: δ = y - t in Q16.16 (units 2^-16), its propagation fused into the update.
         long[] hiddenSums = sums;
@@ -165,6 +178,39 @@ public sealed class FixedExponentQ16Mlp
         }
 
         UpdateRows(w1, b1, x, hiddenDeltas, null, null, nIn, nHid, hiddenFractionalBits, lr, false);
+        return loss;
+    }
+
+    private static void CheckVector(int[] values, int length, string name)
+    {
+        if (values == null)
+        {
+            throw new System.ArgumentNullException(name, "Learn: " + name + " is null.");
+        }
+
+        if (values.Length != length)
+        {
+            throw new System.ArgumentException("Learn: " + name + " has " + values.Length + " values; the network needs " + length + ".", name);
+        }
+    }
+
+    // The engine's HalfSquaredError: ½ Σ (y - t)², each term rounded, the sum saturated.
+    private static int HalfSquaredError(int[] outputs, int[] target)
+    {
+        long sum = 0;
+        long half = 1L << 16;
+        for (int j = 0; j < outputs.Length; j++)
+        {
+            long error = (long)outputs[j] - target[j];
+            if ((ulong)(error - int.MinValue) > uint.MaxValue)
+            {
+                error = error > 0 ? int.MaxValue : int.MinValue;
+            }
+
+            sum += (error * error + half) >> 17;
+        }
+
+        return sum > int.MaxValue ? int.MaxValue : (int)sum;
     }
 
     // UpdateLayerPlain's rows: deltas are deltas[j] (minus targets[j] when targets is given: the
@@ -227,6 +273,10 @@ public sealed class FixedExponentQ16Mlp
 
                     weights[k] = (int)updated;
                 }
+            }
+            else if (rateDeltaQ24 == 0)
+            {
+                // A zero lr·δ moves no weight (the engine skips the row the same way).
             }
             else if (clamp)
             {
