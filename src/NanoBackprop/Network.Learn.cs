@@ -14,6 +14,10 @@ namespace NanoBackprop
         /// A weight moves by lr·δ·a, where lr·δ is formed once per neuron in Q8.24 (saturating at
         /// ±128, far beyond any useful step) and the product with the input a is rounded once.
         /// Which code runs for which options: the table in <see cref="Network"/>'s remarks.
+        /// Right after a <see cref="Forward"/> of the same input values, with no parameter
+        /// changed since, Learn takes that pass's activations instead of running it again (the
+        /// same bits; the outputs Forward returned are derived again from z, so a caller who wrote
+        /// to them changes nothing).
         /// </remarks>
         /// <param name="input">Q16.16 inputs.</param>
         /// <param name="target">Q16.16 targets (in [0, 1] for cross-entropy; summing to exactly
