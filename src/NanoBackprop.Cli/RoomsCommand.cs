@@ -11,11 +11,12 @@ public static class RoomsCommand
 {
     /// <summary>Medians over the seeds of one day's (or the whole run's) figures, in percent.</summary>
     public sealed record Figures(string Date, int Rows, double FrozenAccuracy, double FrozenBalanced, double LearningAccuracy, double LearningBalanced,
-        double LastLabelAccuracy, double LastLabelBalanced, double FrozenDoubleAccuracy, double FrozenDoubleBalanced, double LearningDoubleAccuracy, double LearningDoubleBalanced);
+        double LastLabelAccuracy, double LastLabelBalanced, double FrozenDoubleAccuracy, double FrozenDoubleBalanced, double LearningDoubleAccuracy, double LearningDoubleBalanced,
+        double FrozenAllDoubleAccuracy, double FrozenAllDoubleBalanced, double LearningAllDoubleAccuracy, double LearningAllDoubleBalanced);
 
     /// <summary>The result printed by --json.</summary>
     public sealed record Result(string Command, int Seeds, int Epochs, double TrainRate, double BoardRate, int LabelEvery, int ReplayRows, int BlobBytes, int BoardRamBytes,
-        Figures[] Days, Figures Whole, string Build);
+        Figures[] Days, Figures Whole, Figures[] WholePerSeed, string Build);
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliOutput output)
@@ -52,14 +53,14 @@ public static class RoomsCommand
             {
                 RoomsReplay.Result seed0 = runs[0];
                 OutputFile.WriteAll((plot, Plots.Curves("Room occupancy, January, seed 0: accuracy so far (board learns from every " + settings.LabelEvery + "th row)",
-                    "January row", "accuracy so far", ("learning on the board (Q16.16)", seed0.LearningCurve), ("double twin, learning", seed0.LearningDoubleCurve),
+                    "January row", "accuracy so far", ("learning on the board (Q16.16)", seed0.LearningCurve), ("its double twin (same blob)", seed0.LearningDoubleCurve), ("all double (December too), learning", seed0.LearningAllDoubleCurve),
                     ("frozen December model (Q16.16)", seed0.FrozenCurve), ("repeat the last label", seed0.LastLabelCurve))));
             }
 
             if (parse.GetValue(json))
             {
                 output.Json(new Result("rooms", seedCount, settings.Epochs, settings.TrainRate, settings.BoardRate, settings.LabelEvery, settings.ReplayRows,
-                    runs[0].BlobBytes, runs[0].BoardRamBytes, days, whole, BuildInfo.Configuration));
+                    runs[0].BlobBytes, runs[0].BoardRamBytes, days, whole, runs.Select(r => Summarise(new[] { r.Whole })).ToArray(), BuildInfo.Configuration));
                 return 0;
             }
 
@@ -70,16 +71,24 @@ public static class RoomsCommand
                 + (settings.ReplayRows > 0 ? $", replaying the last {settings.ReplayRows} labelled readings with each label" : "") + $"); board app RAM {runs[0].BoardRamBytes:N0} bytes"
                 + (settings.ReplayRows > 0 ? $" ({RoomsReplay.ReplayBufferBytes(settings.ReplayRows):N0} of them the replay buffer)" : ""));
             o.WriteLine($"  medians over seeds 0-{seedCount - 1}, accuracy / balanced accuracy in %:");
-            o.WriteLine("  | day | rows | frozen | learning | last label | frozen (double) | learning (double) |");
-            o.WriteLine("  |---|---:|---:|---:|---:|---:|---:|");
+            o.WriteLine("  | day | rows | frozen | learning | last label | learning (double, same blob) | frozen (all double) | learning (all double) |");
+            o.WriteLine("  |---|---:|---:|---:|---:|---:|---:|---:|");
             foreach (Figures f in days.Append(whole))
             {
                 o.WriteLine($"  | {f.Date} | {f.Rows} | {f.FrozenAccuracy:F1} / {f.FrozenBalanced:F1} | {f.LearningAccuracy:F1} / {f.LearningBalanced:F1} | "
-                    + $"{f.LastLabelAccuracy:F1} / {f.LastLabelBalanced:F1} | {f.FrozenDoubleAccuracy:F1} / {f.FrozenDoubleBalanced:F1} | {f.LearningDoubleAccuracy:F1} / {f.LearningDoubleBalanced:F1} |");
+                    + $"{f.LastLabelAccuracy:F1} / {f.LastLabelBalanced:F1} | {f.LearningDoubleAccuracy:F1} / {f.LearningDoubleBalanced:F1} | "
+                    + $"{f.FrozenAllDoubleAccuracy:F1} / {f.FrozenAllDoubleBalanced:F1} | {f.LearningAllDoubleAccuracy:F1} / {f.LearningAllDoubleBalanced:F1} |");
             }
 
-            o.WriteLine($"  whole run, fixed - double: frozen {whole.FrozenAccuracy - whole.FrozenDoubleAccuracy:+0.00;-0.00} / {whole.FrozenBalanced - whole.FrozenDoubleBalanced:+0.00;-0.00} pp, "
-                + $"learning {whole.LearningAccuracy - whole.LearningDoubleAccuracy:+0.00;-0.00} / {whole.LearningBalanced - whole.LearningDoubleBalanced:+0.00;-0.00} pp");
+            o.WriteLine($"  whole run, fixed - double from the same blob (the board's arithmetic): frozen {Gap(whole.FrozenAccuracy, whole.FrozenDoubleAccuracy)} / {Gap(whole.FrozenBalanced, whole.FrozenDoubleBalanced)} pp, "
+                + $"learning {Gap(whole.LearningAccuracy, whole.LearningDoubleAccuracy)} / {Gap(whole.LearningBalanced, whole.LearningDoubleBalanced)} pp");
+            o.WriteLine($"  whole run, fixed - all double (December trained in double too): frozen {Gap(whole.FrozenAccuracy, whole.FrozenAllDoubleAccuracy)} / {Gap(whole.FrozenBalanced, whole.FrozenAllDoubleBalanced)} pp, "
+                + $"learning {Gap(whole.LearningAccuracy, whole.LearningAllDoubleAccuracy)} / {Gap(whole.LearningBalanced, whole.LearningAllDoubleBalanced)} pp");
+            if (plot != null)
+            {
+                o.WriteLine($"  wrote {Path.GetFullPath(plot)} (seed 0's January curves)");
+            }
+
             return 0;
         });
         return command;
@@ -91,7 +100,11 @@ public static class RoomsCommand
         Median(days, d => d.Learning.Accuracy), Median(days, d => d.Learning.BalancedAccuracy),
         Median(days, d => d.LastLabel.Accuracy), Median(days, d => d.LastLabel.BalancedAccuracy),
         Median(days, d => d.FrozenDouble.Accuracy), Median(days, d => d.FrozenDouble.BalancedAccuracy),
-        Median(days, d => d.LearningDouble.Accuracy), Median(days, d => d.LearningDouble.BalancedAccuracy));
+        Median(days, d => d.LearningDouble.Accuracy), Median(days, d => d.LearningDouble.BalancedAccuracy),
+        Median(days, d => d.FrozenAllDouble.Accuracy), Median(days, d => d.FrozenAllDouble.BalancedAccuracy),
+        Median(days, d => d.LearningAllDouble.Accuracy), Median(days, d => d.LearningAllDouble.BalancedAccuracy));
+
+    private static string Gap(double fixedPoint, double twin) => (fixedPoint - twin).ToString("+0.00;-0.00;0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     private static double Median(RoomsReplay.Day[] days, Func<RoomsReplay.Day, double> pick)
     {

@@ -7,9 +7,12 @@ namespace NanoBackprop.Cli;
 /// the desktop on every 2017 (December) row, export it as a board would load it (a model blob
 /// read into a fresh learner), then run the January rows in file order: predict every row with
 /// the frozen model, the learning model and "repeat the last available label", and learn from
-/// every <see cref="Settings.LabelEvery"/>-th row (the first January row, the 21st, …). A double
-/// twin (the reference MLP, same initial weights, same integer scaler statistics, the learner's
-/// rate and class weights in double) runs the same protocol beside the fixed-point learner.
+/// every <see cref="Settings.LabelEvery"/>-th row (the first January row, the 21st, …). Two double
+/// twins (the reference MLP with the learner's rates and class weights in double, its own integer
+/// scaler fed the same readings) run beside the fixed-point learner: the board's twin starts
+/// January from the same exported blob, so it isolates the board's fixed-point arithmetic; the
+/// all-double twin also trains December in double from the same initial weights, so it adds the
+/// desktop training's trajectory.
 /// </summary>
 public static class RoomsReplay
 {
@@ -32,11 +35,24 @@ public static class RoomsReplay
     public sealed record Scores(double Accuracy, double BalancedAccuracy);
 
     /// <summary>One January day's scores for each predictor.</summary>
-    public sealed record Day(string Date, int Rows, Scores Frozen, Scores Learning, Scores LastLabel, Scores FrozenDouble, Scores LearningDouble);
+    /// <param name="Date">The day, yyyy-MM-dd.</param>
+    /// <param name="Rows">January rows of the day.</param>
+    /// <param name="Frozen">The exported December model, never learning (Q16.16).</param>
+    /// <param name="Learning">The board's learner (Q16.16).</param>
+    /// <param name="LastLabel">"Repeat the last available label".</param>
+    /// <param name="FrozenDouble">The exported blob's weights in double, never learning.</param>
+    /// <param name="LearningDouble">The board's twin: the exported blob's weights learning in double.</param>
+    /// <param name="FrozenAllDouble">December trained in double, never learning.</param>
+    /// <param name="LearningAllDouble">December trained in double, learning in double.</param>
+    public sealed record Day(string Date, int Rows, Scores Frozen, Scores Learning, Scores LastLabel, Scores FrozenDouble, Scores LearningDouble,
+        Scores FrozenAllDouble, Scores LearningAllDouble);
 
     /// <summary>One seed: per day and over the whole January run.</summary>
     public sealed record Result(int Seed, Day[] Days, Day Whole, double[] LearningCurve, double[] FrozenCurve, double[] LastLabelCurve, double[] LearningDoubleCurve,
-        int BlobBytes, int BoardRamBytes);
+        double[] LearningAllDoubleCurve, int BlobBytes, int BoardRamBytes, int[] LearningPredictions, int[] LearningDoublePredictions);
+
+    // The predictors, in the order of Day's scores.
+    private const int Predictors = 7;
 
     /// <summary>The learner's options (constant rate, per-class balance).</summary>
     public static LearnerOptions Options(double rate) => new() { BaseLearningRate = Q16.FromDouble(rate), ClassBalance = true };
@@ -53,7 +69,7 @@ public static class RoomsReplay
 
         // On the desktop: every December row, shuffled per epoch, fixed point and twin alike.
         OnlineLearner desk = CreateLearner(seed, settings.TrainRate);
-        var twin = new Twin(desk, settings.TrainRate);
+        var allDouble = new Twin(desk, new InputScaler(desk.Network.InputCount, desk.Scaler.WindowShift), settings.TrainRate);
         var shuffle = new Random(seed);
         int[] order = (int[])december.Clone();
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
@@ -62,7 +78,7 @@ public static class RoomsReplay
             foreach (int row in order)
             {
                 desk.LearnClass(data.Readings[row], data.Labels[row]);
-                twin.Learn(data.Readings[row], data.Labels[row]);
+                allDouble.Learn(data.Readings[row], data.Labels[row]);
             }
         }
 
@@ -74,16 +90,23 @@ public static class RoomsReplay
         OnlineLearner frozen = CreateLearner(seed + 2000, settings.BoardRate);
         ModelBlob.Read(frozen, blob, 0, blob.Length);
         frozen.Scaler.Frozen = true;
-        // The twin keeps the class counts the board's blob restored (the board counts on from them).
+        // The board's twin: the same blob in double (weights, scaler statistics, class counts).
+        OnlineLearner twinStart = CreateLearner(seed + 3000, settings.BoardRate);
+        ModelBlob.Read(twinStart, blob, 0, blob.Length);
+        var twin = new Twin(twinStart, twinStart.Scaler, settings.BoardRate);
         twin.SetCounts(board);
         Twin frozenTwin = twin.Copy(frozen.Scaler);
-        twin.Rate = settings.BoardRate;
+
+        // The all-double twin keeps the class counts the board's blob restored (the board counts on from them).
+        allDouble.SetCounts(board);
+        Twin frozenAllDouble = allDouble.Copy(frozen.Scaler); // the same statistics: the same integer scaler saw the same readings
+        allDouble.Rate = settings.BoardRate;
 
         var replay = new int[settings.ReplayRows];
         int replayCount = 0;
         int lastLabel = data.Labels[december[^1]];
-        var predictions = new int[5][];
-        for (int p = 0; p < 5; p++)
+        var predictions = new int[Predictors][];
+        for (int p = 0; p < Predictors; p++)
         {
             predictions[p] = new int[january.Length];
         }
@@ -97,15 +120,19 @@ public static class RoomsReplay
             predictions[2][k] = lastLabel;
             predictions[3][k] = frozenTwin.PredictClass(raw);
             predictions[4][k] = twin.PredictClass(raw);
+            predictions[5][k] = frozenAllDouble.PredictClass(raw);
+            predictions[6][k] = allDouble.PredictClass(raw);
             if (k % settings.LabelEvery == 0)
             {
                 int label = data.Labels[row];
                 board.LearnClass(raw, label);
                 twin.Learn(raw, label);
+                allDouble.Learn(raw, label);
                 for (int b = 0; b < replayCount; b++)
                 {
                     board.LearnClass(data.Readings[replay[b]], data.Labels[replay[b]]);
                     twin.Learn(data.Readings[replay[b]], data.Labels[replay[b]]);
+                    allDouble.Learn(data.Readings[replay[b]], data.Labels[replay[b]]);
                 }
 
                 if (replay.Length > 0)
@@ -125,8 +152,9 @@ public static class RoomsReplay
             return MakeDay(date, rows, labels, predictions);
         }).ToArray();
         Day whole = MakeDay("all January", Enumerable.Range(0, january.Length).ToArray(), labels, predictions);
-        return new Result(seed, days, whole, Curve(labels, predictions[1]), Curve(labels, predictions[0]), Curve(labels, predictions[2]), Curve(labels, predictions[4]),
-            blob.Length, RamBudget.BoardAppBytes(board, new PowerSafeModelStore(new NoStorage(), board), new NoStorage()) + ReplayBufferBytes(settings.ReplayRows));
+        return new Result(seed, days, whole, Curve(labels, predictions[1]), Curve(labels, predictions[0]), Curve(labels, predictions[2]), Curve(labels, predictions[4]), Curve(labels, predictions[6]),
+            blob.Length, RamBudget.BoardAppBytes(board, new PowerSafeModelStore(new NoStorage(), board), new NoStorage()) + ReplayBufferBytes(settings.ReplayRows),
+            predictions[1], predictions[4]);
     }
 
     /// <summary>
@@ -144,8 +172,8 @@ public static class RoomsReplay
     }
 
     private static Day MakeDay(string date, int[] rows, int[] labels, int[][] predictions) =>
-        new(date, rows.Length, Score(rows, labels, predictions[0]), Score(rows, labels, predictions[1]), Score(rows, labels, predictions[2]),
-            Score(rows, labels, predictions[3]), Score(rows, labels, predictions[4]));
+        new(date.Replace('/', '-'), rows.Length, Score(rows, labels, predictions[0]), Score(rows, labels, predictions[1]), Score(rows, labels, predictions[2]),
+            Score(rows, labels, predictions[3]), Score(rows, labels, predictions[4]), Score(rows, labels, predictions[5]), Score(rows, labels, predictions[6]));
 
     // Cumulative accuracy after each January row.
     private static double[] Curve(int[] labels, int[] predicted)
@@ -171,10 +199,10 @@ public static class RoomsReplay
     }
 
     /// <summary>
-    /// The double twin: the reference MLP (softmax and cross-entropy as its own scalar nodes) from
-    /// the learner's initial weights, its own integer scaler fed the same readings (so the same
-    /// statistics), a constant rate and the learner's per-class weights total/(K·count) within
-    /// [1/8, 8], in double.
+    /// A double twin: the reference MLP (softmax and cross-entropy as its own scalar nodes) from
+    /// a learner's current weights, its own integer scaler fed the same readings (so the same
+    /// statistics as the learner's), a constant rate and the learner's per-class weights
+    /// total/(K·count) within [1/8, 8], in double.
     /// </summary>
     public sealed class Twin
     {
@@ -183,9 +211,9 @@ public static class RoomsReplay
         private readonly long[] counts = new long[RoomsData.Classes];
         private readonly int[] scaled;
 
-        /// <summary>Copies the learner's current weights; a fresh scaler with its window.</summary>
-        public Twin(OnlineLearner learner, double rate)
-            : this(ReferenceMlp.FromNetwork(learner.Network), new InputScaler(learner.Network.InputCount, learner.Scaler.WindowShift), rate)
+        /// <summary>Copies the learner's current weights; scales through <paramref name="scaler"/>, which it also updates.</summary>
+        public Twin(OnlineLearner learner, InputScaler scaler, double rate)
+            : this(ReferenceMlp.FromNetwork(learner.Network), scaler, rate)
         {
         }
 

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace NanoBackprop.Cli;
 
 /// <summary>
-/// How the experiments store weights (`--weights`): 32-bit Q16.16, or 16-bit
+/// How the experiments store weights (`--weight-bits`): 32-bit Q16.16, or 16-bit
 /// (<see cref="NetworkOptions.NarrowWeights"/>) with stochastic rounding or rounding to nearest.
 /// </summary>
 /// <param name="Name">The option's value: 32, 16 or 16-nearest.</param>
@@ -14,8 +14,8 @@ public sealed record WeightFormat(string Name, NetworkOptions Options, bool Stoc
     /// <summary>32-bit Q16.16 weights, the default.</summary>
     public static readonly WeightFormat Wide = new("32", NetworkOptions.None, false);
 
-    /// <summary>The `--weights` option.</summary>
-    public static Option<string> CreateOption() => new("--weights")
+    /// <summary>The `--weight-bits` option.</summary>
+    public static Option<string> CreateOption() => new("--weight-bits")
     {
         Description = "Weight storage: 32 (Q16.16), 16 (16-bit block floating point, stochastic rounding) or 16-nearest (16-bit, rounding to nearest)",
         DefaultValueFactory = _ => "32",
@@ -28,7 +28,7 @@ public sealed record WeightFormat(string Name, NetworkOptions Options, bool Stoc
         null or "32" => Wide,
         "16" => new("16", NetworkOptions.NarrowWeights, true),
         "16-nearest" => new("16-nearest", NetworkOptions.NarrowWeights, false),
-        _ => throw new CliError("--weights must be 32, 16 or 16-nearest; it is " + value),
+        _ => throw new CliError("--weight-bits must be 32, 16 or 16-nearest; it is " + value),
     };
 
     /// <summary>Turns stochastic rounding on where the format asks for it; returns the network.</summary>

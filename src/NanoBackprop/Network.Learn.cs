@@ -14,6 +14,10 @@ namespace NanoBackprop
         /// A weight moves by lr·δ·a, where lr·δ is formed once per neuron in Q8.24 (saturating at
         /// ±128, far beyond any useful step) and the product with the input a is rounded once.
         /// Which code runs for which options: the table in <see cref="Network"/>'s remarks.
+        /// Right after a <see cref="Forward"/> of the same input values, with no parameter
+        /// changed since, Learn takes that pass's activations instead of running it again (the
+        /// same bits; the outputs Forward returned are derived again from z, so a caller who wrote
+        /// to them changes nothing).
         /// </remarks>
         /// <param name="input">Q16.16 inputs.</param>
         /// <param name="target">Q16.16 targets (in [0, 1] for cross-entropy; summing to exactly
@@ -135,12 +139,60 @@ namespace NanoBackprop
             }
         }
 
-        // Checks the arguments, runs Forward and forms the output deltas; returns ½Σ(y - t)².
+        // Checks the arguments, runs Forward (unless the last one holds for this input, see
+        // ForwardHolds) and forms the output deltas; returns ½Σ(y - t)². LearnByDefinition always
+        // runs Forward (CheckAndForward), so the differential tests compare the reuse with it.
         private int BeginLearn(int[] input, int[] target)
         {
-            int halfSquaredError = CheckAndForward(input, target);
+            CheckVector(input, layerSizes[0], "input", "Learn");
+            CheckTarget(target, loss, "Learn");
+            if (!forwardValid || !ForwardHolds(input))
+            {
+                ForwardUnchecked(input);
+            }
+
+            int halfSquaredError = MonitoredLoss(target);
             ComputeOutputDeltas(target, loss);
             return halfSquaredError;
+        }
+
+        // Whether the last Forward's activations are this input's under the present parameters, so
+        // that Learn may take them instead of running Forward again: a predict-then-learn loop
+        // (OnlineLearner with a frozen scaler or a ConfidenceMargin, or a caller's own Forward then
+        // Learn) would otherwise run Forward twice on the same input, with the same bits. The
+        // caller has checked forwardValid, which every call that changes a weight, bias or weight
+        // exponent clears (Learn, LearnByDefinition, ApplyGradients, SetWeight, SetBias,
+        // CopyParametersFrom, RestoreSnapshot, a model load), and only Forward writes the
+        // activations; the input must equal Forward's copy of its input, value by value. Forward
+        // handed the outputs to its caller, who may have written to them, so they are derived
+        // again from the output layer's z as Forward derives them (Activations.Apply, which for a
+        // sigmoid is Sigmoid.Evaluate, the rule Forward writes out; softmax over the logits).
+        private bool ForwardHolds(int[] input)
+        {
+            int[] previous = activations[0];
+            for (int i = 0; i < previous.Length; i++)
+            {
+                if (previous[i] != input[i])
+                {
+                    return false;
+                }
+            }
+
+            int last = preActivations.Length - 1;
+            int[] outputPreActivations = preActivations[last];
+            int[] outputs = activations[last + 1];
+            if (outputActivation == Activation.Softmax)
+            {
+                Softmax.EvaluateUnchecked(outputPreActivations, outputs);
+                return true;
+            }
+
+            for (int j = 0; j < outputs.Length; j++)
+            {
+                outputs[j] = Activations.Apply(outputActivation, outputPreActivations[j]);
+            }
+
+            return true;
         }
 
         // Learn's start, fast path and definition alike: checks the arguments, runs Forward and

@@ -38,7 +38,8 @@ namespace NanoBackprop.Benchmarks
         public static readonly string[] EngineOperations =
         {
             "Forward", "Learn, plain SGD", "Learn, momentum 0.9", "Learn, stochastic rounding", "Learn, momentum + stochastic rounding",
-            "Learn, 16-bit weights + stochastic rounding", "Forward + Backward + ApplyGradients", "learner: Predict + Learn, Occupancy row", "model save (ModelBlob.Write)", "model load (ModelBlob.Read)",
+            "Learn, 16-bit weights + stochastic rounding", "Forward + Backward + ApplyGradients", "learner: Predict + Learn, Occupancy row",
+            "learner, scaler frozen: Predict + Learn, Occupancy row", "model save (ModelBlob.Write)", "model load (ModelBlob.Read)",
         };
 
         /// <summary>The checkout's root (the folder with nanoBackprop.sln), from the current folder or this program's.</summary>
@@ -85,6 +86,9 @@ namespace NanoBackprop.Benchmarks
             return null;
         }
 
+        /// <summary>The fixed-exponent prototype's source (benchmark only, see the file's header).</summary>
+        public static string PrototypePath(string root) => Path.Combine(root, "tests", "NanoBackprop.Benchmarks", "NanoClr", "FixedExponentPrototype.cs");
+
         /// <summary>Builds and runs the timing program; throws with the reason when it cannot or when the run fails.</summary>
         public static NanoClrTimings Measure(NanoFrameworkHome home, string baselinePath, IReadOnlyList<string> topologies, int repetitions, long batchTicks, string buildFolder)
         {
@@ -99,6 +103,7 @@ namespace NanoBackprop.Benchmarks
             var sources = new List<SourceFile>
             {
                 SourceFile.Read(Path.Combine(root, "tests", "NanoBackprop.Benchmarks", "NanoClr", "EngineTiming.cs")),
+                SourceFile.Read(PrototypePath(root)),
                 SourceFile.Read(Path.Combine(root, "tests", "NanoBackprop.Boards.Tests", "OnNanoClr", "OccupancySlice.cs")),
                 SourceFile.Read(baselinePath),
                 new SourceFile("BenchSettings.cs", settings),
@@ -218,6 +223,12 @@ namespace NanoBackprop.Benchmarks
             {
                 text.AppendLine();
                 text.AppendLine($"5-8-1 learner row / plain-SGD Learn (goal ≤ 1.5): {R((double)learnerRow.MedianNs / learn581.MedianNs)} from the medians ({R((double)learnerRow.MinimumNs / learn581.MinimumNs)} from the minima).");
+            }
+
+            NanoClrRow? frozenRow = timings.Find("5-8-1", "learner, scaler frozen: Predict + Learn, Occupancy row");
+            if (frozenRow != null && learn581 != null)
+            {
+                text.AppendLine($"5-8-1 learner row with the scaler frozen / plain-SGD Learn: {R((double)frozenRow.MedianNs / learn581.MedianNs)} from the medians ({R((double)frozenRow.MinimumNs / learn581.MinimumNs)} from the minima).");
             }
 
             if (timings.BlobBytes.Count > 0)

@@ -19,7 +19,7 @@ namespace NanoBackprop.Benchmarks
         {
             var result = new Dictionary<(string, string), double>();
             using var library = new ExecutedIlCounter(typeof(Network).Assembly.Location);
-            string baselineDll = CompileBaselineForDotNet(baselinePath);
+            string baselineDll = CompileBaselineForDotNet(baselinePath, NanoClrBenchmark.PrototypePath(NanoClrBenchmark.RepositoryRoot()));
             using var baseline = new ExecutedIlCounter(baselineDll);
             File.Delete(baselineDll); // loaded from its bytes
             foreach (string topology in topologies)
@@ -107,6 +107,25 @@ namespace NanoBackprop.Benchmarks
                         learnRow.Invoke(learner, new object[] { data.Readings[row], target });
                         row = row == 1299 ? 1000 : row + 1;
                     });
+
+                    // As the program's frozen-scaler row: the 300 rows learned once, then the scaler frozen.
+                    object frozen = Activator.CreateInstance(learnerType, NewNetwork(NetworkOptions.None), Activator.CreateInstance(optionsType)!)!;
+                    for (int r = 1000; r < 1300; r++)
+                    {
+                        target[0] = data.Labels[r] == 1 ? Q16.One : 0;
+                        learnRow.Invoke(frozen, new object[] { data.Readings[r], target });
+                    }
+
+                    object frozenScaler = learnerType.GetProperty("Scaler")!.GetValue(frozen)!;
+                    frozenScaler.GetType().GetProperty("Frozen")!.SetValue(frozenScaler, true);
+                    int frozenRow = 1000;
+                    result[(topology, "learner, scaler frozen: Predict + Learn, Occupancy row")] = Per(library, _ =>
+                    {
+                        predict.Invoke(frozen, new object[] { data.Readings[frozenRow] });
+                        target[0] = data.Labels[frozenRow] == 1 ? Q16.One : 0;
+                        learnRow.Invoke(frozen, new object[] { data.Readings[frozenRow], target });
+                        frozenRow = frozenRow == 1299 ? 1000 : frozenRow + 1;
+                    });
                 }
 
                 result[(topology, "model save (ModelBlob.Write)")] = Per(library, _ => write.Invoke(null, new object[] { blobLearner, blob, 0 }));
@@ -120,6 +139,12 @@ namespace NanoBackprop.Benchmarks
                     MethodInfo baseLearn = mlpType.GetMethod("Learn")!;
                     result[(topology, "baseline Forward")] = Per(baseline, k => baseForward.Invoke(mlp, new object[] { inputs[k] }));
                     result[(topology, "baseline Learn")] = Per(baseline, k => baseLearn.Invoke(mlp, new object[] { inputs[k], targets[k], 6554 }));
+                    Type prototypeType = baseline.GetType("FixedExponentQ16Mlp");
+                    MethodInfo prototypeLearn = prototypeType.GetMethod("Learn")!;
+                    object clamped = Activator.CreateInstance(prototypeType, sizes[0], sizes[1], sizes[2], 1, true)!;
+                    object unclamped = Activator.CreateInstance(prototypeType, sizes[0], sizes[1], sizes[2], 1, false)!;
+                    result[(topology, "prototype Learn, fixed delta exponents")] = Per(baseline, k => prototypeLearn.Invoke(clamped, new object[] { inputs[k], targets[k], 6554 }));
+                    result[(topology, "prototype Learn, fixed delta exponents, no weight clamp")] = Per(baseline, k => prototypeLearn.Invoke(unclamped, new object[] { inputs[k], targets[k], 6554 }));
                 }
             }
 
@@ -158,14 +183,14 @@ namespace NanoBackprop.Benchmarks
             return (inputRows, targetRows);
         }
 
-        /// <summary>The baseline compiled for .NET (Release, C# 10), so that its IL can be counted like the library's.</summary>
-        private static string CompileBaselineForDotNet(string baselinePath)
+        /// <summary>The baseline (and the fixed-exponent prototype) compiled for .NET (Release, C# 10), so that their IL can be counted like the library's.</summary>
+        private static string CompileBaselineForDotNet(string baselinePath, string prototypePath)
         {
             var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
                 .Where(p => Path.GetFileName(p) is "System.Runtime.dll" or "System.Private.CoreLib.dll")
                 .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
             var compilation = CSharpCompilation.Create("HandWrittenQ16Mlp",
-                new[] { CSharpSyntaxTree.ParseText(File.ReadAllText(baselinePath), new CSharpParseOptions(LanguageVersion.CSharp10), baselinePath) },
+                new[] { baselinePath, prototypePath }.Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), new CSharpParseOptions(LanguageVersion.CSharp10), path)),
                 references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true));
             string dll = Path.Combine(Path.GetTempPath(), "nanobackprop-baseline-" + Environment.ProcessId + ".dll");
             var emitted = compilation.Emit(dll);

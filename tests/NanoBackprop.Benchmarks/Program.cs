@@ -7,7 +7,7 @@ using NanoBackprop.Benchmarks;
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- hash   a fingerprint of training's bits (compare before and after a change)
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- ratios the same operations, interleaved (a cross-check)
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- stream Occupancy replay rows/s and model save/load time
-// dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- nanoclr  µs per call on nanoCLR beside the hand-written baseline
+// dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- nanoclr [topology ...]  µs per call on nanoCLR beside the hand-written baseline (all three topologies unless named)
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- nanoclr-variants  what nanoCLR charges for small code shapes
 // dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- --filter '*'   the benchmarks
 if (args.Length == 1 && args[0] == "nanoclr-variants")
@@ -16,9 +16,11 @@ if (args.Length == 1 && args[0] == "nanoclr-variants")
     return 0;
 }
 
-if (args.Length == 1 && args[0] == "nanoclr")
+if (args.Length >= 1 && args[0] == "nanoclr")
 {
-    Console.Write(NanoClrBenchmark.Run(NanoClrBenchmark.Topologies, NanoClrBenchmark.Repetitions));
+    // Topologies named after the command (e.g. `nanoclr 5-8-1`) time only those, for a quicker run.
+    string[] topologies = args.Length > 1 ? args.Skip(1).ToArray() : NanoClrBenchmark.Topologies;
+    Console.Write(NanoClrBenchmark.Run(topologies, NanoClrBenchmark.Repetitions));
     return 0;
 }
 

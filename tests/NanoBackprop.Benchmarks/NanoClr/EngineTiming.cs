@@ -1,6 +1,6 @@
 // The nanoCLR timing program of `dotnet run -c Release --project tests/NanoBackprop.Benchmarks -- nanoclr`
 // (NanoClrBenchmark.cs builds and runs it). nanoFramework C# 10: no generics. Compiled together with
-// ../shared/baselines/HandWrittenQ16Mlp.cs, tests/NanoBackprop.Boards.Tests/OnNanoClr/OccupancySlice.cs
+// ../shared/baselines/HandWrittenQ16Mlp.cs, NanoClr/FixedExponentPrototype.cs, tests/NanoBackprop.Boards.Tests/OnNanoClr/OccupancySlice.cs
 // and a generated BenchSettings class (topologies, repetitions, batch length), against NanoBackprop.
 using System;
 using NanoBackprop;
@@ -97,19 +97,34 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
         }
     }
 
-    /// <summary>The learner on the recorded Occupancy rows: Predict, then Learn, per row (the board app's loop).</summary>
+    /// <summary>
+    /// The learner on the recorded Occupancy rows: Predict, then Learn, per row (the board app's loop).
+    /// With <c>frozenScaler</c> the learner first learns the 300 rows once, then its scaler is frozen
+    /// (a calibrated board): Learn's scaled input is then Predict's, and Learn takes Predict's Forward.
+    /// </summary>
     public sealed class LearnerRow : TimedOperation
     {
         private readonly OnlineLearner learner; private readonly int[][] rows; private readonly int[] target = new int[1]; private int next;
-        public LearnerRow(OnlineLearner learner)
+        public LearnerRow(OnlineLearner learner, bool frozenScaler)
         {
-            Name = "learner: Predict + Learn, Occupancy row"; this.learner = learner;
+            Name = frozenScaler ? "learner, scaler frozen: Predict + Learn, Occupancy row" : "learner: Predict + Learn, Occupancy row"; this.learner = learner;
             int count = OccupancySlice.Labels.Length;
             rows = new int[count][];
             for (int r = 0; r < count; r++)
             {
                 rows[r] = new int[OccupancySlice.Features];
                 Array.Copy(OccupancySlice.Readings, r * OccupancySlice.Features, rows[r], 0, OccupancySlice.Features);
+            }
+
+            if (frozenScaler)
+            {
+                for (int r = 0; r < count; r++)
+                {
+                    target[0] = OccupancySlice.Labels[r] == 1 ? 65536 : 0;
+                    learner.Learn(rows[r], target);
+                }
+
+                learner.Scaler.Frozen = true;
             }
         }
 
@@ -150,6 +165,14 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
     {
         private readonly HandWrittenQ16Mlp mlp; private readonly Samples samples;
         public BaselineLearn(HandWrittenQ16Mlp mlp, Samples samples) { Name = "baseline Learn"; this.mlp = mlp; this.samples = samples; }
+        public override void Run(int calls) { for (int c = 0; c < calls; c++) { int k = samples.Next(); mlp.Learn(samples.Inputs[k], samples.Targets[k], BenchSettings.LearningRate); } }
+    }
+
+    /// <summary>The fixed-exponent prototype's Learn (NanoClr/FixedExponentPrototype.cs; benchmark only).</summary>
+    public sealed class PrototypeLearn : TimedOperation
+    {
+        private readonly FixedExponentQ16Mlp mlp; private readonly Samples samples;
+        public PrototypeLearn(string name, FixedExponentQ16Mlp mlp, Samples samples) { Name = name; this.mlp = mlp; this.samples = samples; }
         public override void Run(int calls) { for (int c = 0; c < calls; c++) { int k = samples.Next(); mlp.Learn(samples.Inputs[k], samples.Targets[k], BenchSettings.LearningRate); } }
     }
 
@@ -227,7 +250,7 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             // The baseline has one hidden layer: it runs beside the topologies that have one.
             bool withBaseline = sizes.Length == 3;
             bool withLearner = topology == "5-8-1";
-            int count = 9 + (withBaseline ? 2 : 0) + (withLearner ? 1 : 0);
+            int count = 9 + (withBaseline ? 4 : 0) + (withLearner ? 2 : 0);
             var operations = new TimedOperation[count];
             int n = 0;
             if (withBaseline)
@@ -235,6 +258,8 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
                 var mlp = new HandWrittenQ16Mlp(sizes[0], sizes[1], sizes[2], 1);
                 operations[n++] = new BaselineForward(mlp, samples);
                 operations[n++] = new BaselineLearn(mlp, samples);
+                operations[n++] = new PrototypeLearn("prototype Learn, fixed delta exponents", new FixedExponentQ16Mlp(sizes[0], sizes[1], sizes[2], 1, true), samples);
+                operations[n++] = new PrototypeLearn("prototype Learn, fixed delta exponents, no weight clamp", new FixedExponentQ16Mlp(sizes[0], sizes[1], sizes[2], 1, false), samples);
             }
 
             operations[n++] = new EngineForward(lean, samples);
@@ -246,7 +271,8 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             operations[n++] = new EngineBackwardApply(accumulating, samples);
             if (withLearner)
             {
-                operations[n++] = new LearnerRow(new OnlineLearner(NewNetwork(sizes, NetworkOptions.None), new LearnerOptions()));
+                operations[n++] = new LearnerRow(new OnlineLearner(NewNetwork(sizes, NetworkOptions.None), new LearnerOptions()), false);
+                operations[n++] = new LearnerRow(new OnlineLearner(NewNetwork(sizes, NetworkOptions.None), new LearnerOptions()), true);
             }
 
             operations[n++] = new BlobSave(blobLearner, blob);

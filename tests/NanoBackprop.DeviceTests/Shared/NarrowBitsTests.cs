@@ -37,6 +37,29 @@ namespace NanoBackprop.DeviceTests
             0, 0, 0, 0, -24987, -18795, -27603, -21754, 8253, 7304, 1, 1, 1
         };
 
+        /// <summary>
+        /// 3-5-4-3 net, 16-bit weights, tanh hidden, softmax output, categorical cross-entropy,
+        /// the first layer frozen, stochastic rounding, seed 11: the first Forward's probabilities
+        /// (3), then after 36 LearnClass-style steps (one-hot targets, rate 0.25, the last 12 at
+        /// rate 0.004) every weight (15 + 20 + 12), bias (12), the layers' exponents (3) and
+        /// WeightScaleChanges (1).
+        /// </summary>
+        public static readonly int[] ExpectedNarrowSoftmax = new int[]
+        {
+            22466, 22050, 21020, 37872, 9210, -22682, 24174, -23496, -3518, -10200, -14760, -13286,
+            -13616, -2536, -29272, -12858, -12542, -14412, -5771, -16290, -21690, 24202, 2645, 19931,
+            912, 15311, 9042, -5836, -10359, -16035, 27169, -25556, -13308, 20000, -16362, 29334,
+            -13804, 18612, -828, 13324, -29086, -12368, 4262, 2062, -14018, -1340, 18392, 9222,
+            -18264, -22400, 0, 0, 0, 0, 0, -779, 3203, -3260, 1348, 1392,
+            -1335, -61, 1, 0, 1, 0
+        };
+
+        [TestMethod]
+        public void NarrowSoftmaxWithAFrozenLayerLearnsTheDesktopBits()
+        {
+            ForwardBackwardBitsTests.AssertBits(ExpectedNarrowSoftmax, NarrowSoftmaxBits(), "3-5-4-3 16-bit softmax, layer 0 frozen, stochastic");
+        }
+
         [TestMethod]
         public void NarrowWeightsLearnTheDesktopBits()
         {
@@ -69,6 +92,42 @@ namespace NanoBackprop.DeviceTests
             n = Parameters(network, bits, n);
             bits[n++] = network.GetWeightExponent(0);
             bits[n++] = network.GetWeightExponent(1);
+            bits[n++] = network.WeightScaleChanges;
+            return bits;
+        }
+
+        public static int[] NarrowSoftmaxBits()
+        {
+            var network = new Network(new int[] { 3, 5, 4, 3 }, Activation.Tanh, Activation.Softmax, Loss.CategoricalCrossEntropy, 11, NetworkOptions.NarrowWeights, 1);
+            network.StochasticRounding = true;
+            int[] bits = new int[3 + 47 + 12 + 3 + 1];
+            int n = 0;
+            int[] output = network.Forward(new int[] { 45875, -19661, 98304 });
+            for (int c = 0; c < 3; c++)
+            {
+                bits[n++] = output[c];
+            }
+
+            int[] target = new int[3];
+            for (int step = 0; step < 36; step++)
+            {
+                network.LearningRate = step < 24 ? 16384 : 262;
+                int[] input = new int[] { (step % 4 - 2) * 32768, (step % 3) * 26214, 65536 - (step % 5) * 19661 };
+                int label = (step * 7 + step / 3) % 3;
+                for (int c = 0; c < 3; c++)
+                {
+                    target[c] = c == label ? Q16.One : 0;
+                }
+
+                network.Learn(input, target);
+            }
+
+            n = Parameters(network, bits, n);
+            for (int l = 0; l < 3; l++)
+            {
+                bits[n++] = network.GetWeightExponent(l);
+            }
+
             bits[n++] = network.WeightScaleChanges;
             return bits;
         }

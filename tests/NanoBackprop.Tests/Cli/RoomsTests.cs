@@ -34,6 +34,21 @@ public sealed class RoomsTests
     }
 
     [TestMethod]
+    public void TheBoardsDoubleTwinPredictsAsTheBoardOnJanuary()
+    {
+        // One seed, one December epoch (the demo runs 5 and 10 seeds: docs/LEARNER.md). The twin
+        // starts from the same blob, so the two differ only in the board's arithmetic: Q16.16
+        // forward passes and rounded steps against double ones, over 103 labels and their replays.
+        RoomsData data = RoomsData.LoadEmbedded();
+        RoomsReplay.Result run = RoomsReplay.Run(data, 0, RoomsReplay.Default with { Epochs = 1 });
+        Assert.AreEqual(2045, run.LearningPredictions.Length);
+        int same = Enumerable.Range(0, 2045).Count(k => run.LearningPredictions[k] == run.LearningDoublePredictions[k]);
+        Console.WriteLine($"same prediction on {same} of 2045 January rows; learning {run.Whole.Learning}, twin {run.Whole.LearningDouble}");
+        Assert.IsTrue(same >= 2040, $"the board and its double twin agree on {same} of 2045 rows");
+        Assert.AreEqual(run.Whole.Frozen, run.Whole.FrozenDouble, "the same weights, never learning: the same predictions");
+    }
+
+    [TestMethod]
     public void TheReplayBufferIsCountedAsTwoFlatIntArrays()
     {
         // 16 readings of 16 ints: 20 + 1,024 = 1,044 B (87 blocks); 16 labels: 20 + 64 = 84 B.
