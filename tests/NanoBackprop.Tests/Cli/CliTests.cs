@@ -35,7 +35,7 @@ public sealed class CliTests : CliTestBase
         // frozen model after a second pass classifies the whole file at 98.66 % (measured).
         var train = Json("train", "--data", Occupancy, "--out", model, "--plot", plot, "--epochs", "2", "--json");
         Assert.AreEqual(8143, train.GetProperty("rows").GetInt32());
-        Assert.AreEqual(437, train.GetProperty("modelBytes").GetInt32()); // blob version 2: 429 + the scaler's clamped and rejected counters
+        Assert.AreEqual(763, train.GetProperty("modelBytes").GetInt32()); // blob version 4: 437 in version 3 + the robust start (1 + 65 × 5 inputs)
         Assert.AreEqual(4536, train.GetProperty("ramBytes").GetInt32());
         Assert.IsGreaterThanOrEqualTo(0.985, train.GetProperty("lastEpochAccuracy").GetDouble());
         AssertPng(plot, Plots.Width, Plots.Height);
@@ -57,12 +57,14 @@ public sealed class CliTests : CliTestBase
         Assert.AreEqual(57, inspect.GetProperty("parameters").GetInt32());
         Assert.AreEqual("valid", inspect.GetProperty("crc").GetString());
         Assert.AreEqual(16286L, inspect.GetProperty("samples").GetInt64());
-        Assert.AreEqual("Q16.16, blob version 3", inspect.GetProperty("format").GetString());
+        Assert.AreEqual("Q16.16, blob version 4", inspect.GetProperty("format").GetString());
+        Assert.AreEqual(16, inspect.GetProperty("robustStartReadings").GetInt32());
+        Assert.IsFalse(inspect.GetProperty("inRobustStart").GetBoolean());
         // The scaler's outlier counters (blob version 2): no range was declared, so nothing was
         // rejected; the Occupancy lights and CO2 jump beyond 4σ as people arrive.
         Assert.AreEqual(0, inspect.GetProperty("rejectedReadings").GetInt32());
         int clamped = inspect.GetProperty("clampedReadings").GetInt32();
-        Console.WriteLine($"inspect: {clamped} feature values clamped to 4σ over two passes");
+        Console.WriteLine($"inspect: {clamped} feature values beyond 4σ over two passes");
         Assert.IsGreaterThan(0, clamped);
         var light = inspect.GetProperty("scaler").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "Light");
         Assert.AreEqual(119.5, light.GetProperty("mean").GetDouble(), 20, "the file's mean light level, lux");
@@ -192,9 +194,9 @@ public sealed class CliTests : CliTestBase
             return (int)Math.Round(replay.GetProperty("prequentialAccuracy").GetDouble() * 8143);
         }
 
-        Assert.AreEqual(8058, Correct());
-        Assert.AreEqual(8055, Correct("--class-balance", "off"));
-        Assert.AreEqual(8055, Correct("--class-balance", "off", "--guard", "off"));
+        Assert.AreEqual(8061, Correct());
+        Assert.AreEqual(8052, Correct("--class-balance", "off"));
+        Assert.AreEqual(8052, Correct("--class-balance", "off", "--guard", "off"));
     }
 
     [TestMethod]

@@ -42,12 +42,12 @@ public sealed class RamBudgetTests
         RamBudget.Row[] rows = RamBudget.Compute();
         var byName = rows.ToDictionary(r => r.Name);
         CollectionAssert.AreEqual(new[] { 4536, 5184, 4956, 4896, 5964 }, byName["5-8-1"].Bytes);
-        Assert.AreEqual(6576, byName["5-8-1"].BoardAppBytes);
+        Assert.AreEqual(7416, byName["5-8-1"].BoardAppBytes);
         CollectionAssert.AreEqual(new[] { 9876, 19260, 14700, 14748, 28956 }, byName["16-32-16-4"].Bytes);
-        Assert.AreEqual(25764, byName["16-32-16-4"].BoardAppBytes);
+        Assert.AreEqual(28008, byName["16-32-16-4"].BoardAppBytes);
         CollectionAssert.AreEqual(new[] { 25188, 63876, 44604, 45504, 103608 }, byName["64-64-10"].Bytes);
-        Assert.AreEqual(88776, byName["64-64-10"].BoardAppBytes);
-        Assert.AreEqual(6168, byName["3-8-1"].BoardAppBytes);
+        Assert.AreEqual(97272, byName["64-64-10"].BoardAppBytes);
+        Assert.AreEqual(6744, byName["3-8-1"].BoardAppBytes);
 
         // 64-64-10: lean SGD takes under half of the conservative 50 KB; momentum or the snapshot
         // adds another 4-byte copy of the parameters and leaves under 7 KB of it; gradient
@@ -63,20 +63,25 @@ public sealed class RamBudgetTests
     }
 
     [TestMethod]
-    public void SixteenBitWeightsHalveTheWeightsAndThe64_64_10BoardAppFits50KB()
+    public void SixteenBitWeightsHalveTheWeightsAndThe64_64_10BoardAppFits80KB()
     {
         var byName = RamBudget.Compute().ToDictionary(r => r.Name);
         // Lean 64-64-10: int[4096] 16,404 B and int[640] 2,580 B become short[4096] 8,220 B and
         // short[640] 1,308 B, plus the exponents' int[2] 36 B: 9,420 B less.
         Assert.AreEqual(9420, byName["64-64-10"].Bytes[0] - byName["64-64-10, 16-bit"].Bytes[0]);
         CollectionAssert.AreEqual(new[] { 15768, 54456, 35184, 26628, 84732 }, byName["64-64-10, 16-bit"].Bytes);
-        Assert.AreEqual(50976, byName["64-64-10, 16-bit"].BoardAppBytes);
-        Assert.IsLessThanOrEqualTo(RamBudget.ConservativeFreeHeapBytes, byName["64-64-10, 16-bit"].BoardAppBytes);
+        // The board app: 50,976 B before the input scaler's robust start, which keeps 16 readings of
+        // each of the 64 inputs (int[1024], 4,116 B) and a 16-int sort scratch, and adds 1 + 65 × 64
+        // bytes to the model blob and so to the A/B slot buffer: 59,460 B, beyond the conservative
+        // 50 KB, within 80 KB.
+        Assert.AreEqual(59460, byName["64-64-10, 16-bit"].BoardAppBytes);
+        Assert.IsGreaterThan(RamBudget.ConservativeFreeHeapBytes, byName["64-64-10, 16-bit"].BoardAppBytes);
+        Assert.IsLessThanOrEqualTo(RamBudget.OptimisticFreeHeapBytes, byName["64-64-10, 16-bit"].BoardAppBytes);
         // Widest 64-H-10 within 50 KB, found by the command's search (monotone in H).
         Assert.AreEqual(144, RamBudget.LargestHidden(NetworkOptions.None, false, RamBudget.ConservativeFreeHeapBytes));
         Assert.AreEqual(265, RamBudget.LargestHidden(NetworkOptions.NarrowWeights, false, RamBudget.ConservativeFreeHeapBytes));
-        Assert.AreEqual(33, RamBudget.LargestHidden(NetworkOptions.None, true, RamBudget.ConservativeFreeHeapBytes));
-        Assert.AreEqual(64, RamBudget.LargestHidden(NetworkOptions.NarrowWeights, true, RamBudget.ConservativeFreeHeapBytes));
+        Assert.AreEqual(26, RamBudget.LargestHidden(NetworkOptions.None, true, RamBudget.ConservativeFreeHeapBytes));
+        Assert.AreEqual(50, RamBudget.LargestHidden(NetworkOptions.NarrowWeights, true, RamBudget.ConservativeFreeHeapBytes));
     }
 
     [TestMethod]
@@ -86,7 +91,7 @@ public sealed class RamBudgetTests
         RamBudget.Write(text);
         string table = text.ToString();
         Console.WriteLine(table);
-        StringAssert.Contains(table, "| 5-8-1 | 57 | 4,536 | 5,184 | 4,956 | 4,896 | 5,964 | 6,576 |");
-        StringAssert.Contains(table, "| 64-64-10 | 4,810 | 25,188 | 63,876 * | 44,604 | 45,504 | 103,608 ** | 88,776 ** |");
+        StringAssert.Contains(table, "| 5-8-1 | 57 | 4,536 | 5,184 | 4,956 | 4,896 | 5,964 | 7,416 |");
+        StringAssert.Contains(table, "| 64-64-10 | 4,810 | 25,188 | 63,876 * | 44,604 | 45,504 | 103,608 ** | 97,272 ** |");
     }
 }

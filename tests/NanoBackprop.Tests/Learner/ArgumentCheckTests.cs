@@ -199,18 +199,18 @@ public sealed class ArgumentCheckTests
     {
         var learner = Learner5x8x1(new LearnerOptions());
         byte[] blob = new byte[ModelBlob.SizeOf(learner)];
-        Assert.AreEqual(437, ModelBlob.Write(learner, blob, 0));
+        Assert.AreEqual(763, ModelBlob.Write(learner, blob, 0));
         string before = NetworkState.Capture(learner);
         var reads = new (Action Call, string Parameter, string Message)[]
         {
-            (() => ModelBlob.Read(learner, blob, -1, 437), "offset", "ModelBlob.Read: offset -1 is outside the buffer of 437 bytes."),
-            (() => ModelBlob.Read(learner, blob, 438, 0), "offset", "ModelBlob.Read: offset 438 is outside the buffer of 437 bytes."),
-            (() => ModelBlob.Read(learner, blob, 0, -1), "count", "ModelBlob.Read: count -1 from offset 0 does not fit the buffer of 437 bytes."),
-            (() => ModelBlob.Read(learner, blob, 1, 437), "count", "ModelBlob.Read: count 437 from offset 1 does not fit the buffer of 437 bytes."),
-            (() => ModelBlob.Validate(learner, blob, 0, 438), "count", "ModelBlob.Validate: count 438 from offset 0 does not fit the buffer of 437 bytes."),
-            (() => _ = new ModelDescription(blob, -5, 10), "offset", "ModelDescription: offset -5 is outside the buffer of 437 bytes."),
-            (() => _ = new ModelDescription(blob, 400, 100), "count", "ModelDescription: count 100 from offset 400 does not fit the buffer of 437 bytes."),
-            (() => ModelBlob.Write(learner, blob, -1), "offset", "ModelBlob.Write: offset -1 is outside the buffer of 437 bytes."),
+            (() => ModelBlob.Read(learner, blob, -1, 763), "offset", "ModelBlob.Read: offset -1 is outside the buffer of 763 bytes."),
+            (() => ModelBlob.Read(learner, blob, 764, 0), "offset", "ModelBlob.Read: offset 764 is outside the buffer of 763 bytes."),
+            (() => ModelBlob.Read(learner, blob, 0, -1), "count", "ModelBlob.Read: count -1 from offset 0 does not fit the buffer of 763 bytes."),
+            (() => ModelBlob.Read(learner, blob, 1, 763), "count", "ModelBlob.Read: count 763 from offset 1 does not fit the buffer of 763 bytes."),
+            (() => ModelBlob.Validate(learner, blob, 0, 764), "count", "ModelBlob.Validate: count 764 from offset 0 does not fit the buffer of 763 bytes."),
+            (() => _ = new ModelDescription(blob, -5, 10), "offset", "ModelDescription: offset -5 is outside the buffer of 763 bytes."),
+            (() => _ = new ModelDescription(blob, 700, 100), "count", "ModelDescription: count 100 from offset 700 does not fit the buffer of 763 bytes."),
+            (() => ModelBlob.Write(learner, blob, -1), "offset", "ModelBlob.Write: offset -1 is outside the buffer of 763 bytes."),
         };
         foreach (var (call, parameter, message) in reads)
         {
