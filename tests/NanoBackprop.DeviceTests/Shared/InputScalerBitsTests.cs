@@ -57,25 +57,25 @@ namespace NanoBackprop.DeviceTests
         public void AShortWindowFollowsAStepChange()
         {
             // Window 2^2: exact statistics for 4 readings, then each reading moves the mean a
-            // quarter of the way. 8 readings of 1,000, then 6 of 2,000: the mean climbs as
-            // 2,000 - 1,000·(3/4)^k, rounded at every step.
+            // quarter of the way. 16 readings of 1,000 (the robust start), then 6 of 2,000: the
+            // mean climbs as 2,000 - 1,000·(3/4)^k, rounded at every step.
             InputScaler scaler = new InputScaler(1, 2);
             int[] reading = new int[1];
-            int[] means = new int[14];
-            int[] deviations = new int[14];
-            for (int k = 0; k < 14; k++)
+            int[] means = new int[22];
+            int[] deviations = new int[22];
+            for (int k = 0; k < 22; k++)
             {
-                reading[0] = k < 8 ? 1000 : 2000;
+                reading[0] = k < 16 ? 1000 : 2000;
                 scaler.Observe(reading);
                 means[k] = scaler.GetMean(0);
                 deviations[k] = scaler.GetStandardDeviation(0);
             }
 
             OutputHelper.WriteLine("window 4: means " + Join(means) + "; deviations " + Join(deviations) + "; 2,000 scales to " + scaler.ScaleValue(0, 2000));
-            ForwardBackwardBitsTests.AssertBits(new int[] { 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1250, 1438, 1578, 1684, 1763, 1822 }, means, "means");
+            ForwardBackwardBitsTests.AssertBits(new int[] { 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1250, 1438, 1578, 1684, 1763, 1822 }, means, "means");
             // 0 while the readings agree; then about 433, 496, 494, 465, 425 and 382 units.
-            ForwardBackwardBitsTests.AssertBits(new int[] { 0, 0, 0, 0, 0, 0, 0, 0, 110851, 126996, 126427, 119058, 108910, 97918 }, deviations, "deviations (Q24.8)");
-            Assert.AreEqual(14L, scaler.Count);
+            ForwardBackwardBitsTests.AssertBits(new int[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 110851, 126996, 126427, 119058, 108910, 97918 }, deviations, "deviations (Q24.8)");
+            Assert.AreEqual(22L, scaler.Count);
             Assert.AreEqual(30495, scaler.ScaleValue(0, 2000), "(2,000 - 1,822) / 382.5 = 0.4653");
         }
 
@@ -84,8 +84,8 @@ namespace NanoBackprop.DeviceTests
         {
             InputScaler scaler = new InputScaler(2, 4);
             // Feature 0 never moves: zero spread scales everything to 0, never dividing by zero.
-            // Feature 1 alternates ±1,000.
-            for (int k = 0; k < 8; k++)
+            // Feature 1 alternates ±1,000. 16 readings: the robust start (every reading an inlier).
+            for (int k = 0; k < 16; k++)
             {
                 scaler.Observe(new int[] { 7, (k % 2 == 0) ? 1000 : -1000 });
             }
@@ -100,21 +100,23 @@ namespace NanoBackprop.DeviceTests
             Assert.AreEqual(InputScaler.OutputLimit, scaler.ScaleValue(1, 1000000));
             Assert.AreEqual(-InputScaler.OutputLimit, scaler.ScaleValue(1, -1000000));
             Assert.AreEqual(2, scaler.SaturatedReadings);
-            // A deviation beyond 2^23 units from the mean is clamped in the variance and counted,
-            // both of Welford's deviations here (20,000,000 before the mean moves, 17,777,778 after).
-            scaler.Observe(new int[] { 7, 20000000 });
+            // Reading 17: a deviation beyond 2^23 units from the mean is clamped in the variance and
+            // counted, both of Welford's deviations (19,999,993 before the mean moves, 18,749,993.4
+            // after). Feature 0 has no spread yet (no scale to judge an outlier by), so the reading
+            // is learned, with the window's weight 1/16.
+            scaler.Observe(new int[] { 20000000, 1000 });
             Assert.AreEqual(4, scaler.SaturatedReadings);
-            Assert.AreEqual(2222222, scaler.GetMean(1), "20,000,000 / 9: the 9th reading moves the mean by 1/9 of its distance");
-            // var ← var + ((2^23·2^8)² - var) / 9 with both deviations clamped: √ ≈ 2^31 / 3 in Q24.8
-            // (about 2,796,203 units).
-            Assert.AreEqual(715827923, scaler.GetStandardDeviation(1), "the clamped deviation");
-            Assert.AreEqual(9L, scaler.Count);
+            Assert.AreEqual(1250007, scaler.GetMean(0), "7 + 19,999,993 / 16 = 1,250,006.94: the 17th reading moves the mean by 1/16 of its distance");
+            // var ← 0 + ((2^23·2^8)² - 0) / 16 with both deviations clamped: √ = 2^29 in Q24.8
+            // (2,097,152 units).
+            Assert.AreEqual(536870912, scaler.GetStandardDeviation(0), "the clamped deviation");
+            Assert.AreEqual(17L, scaler.Count);
 
             // Calibration sets the statistics outright and counts as a full window.
             scaler.Calibrate(0, 500, 2560);   // mean 500, deviation 10.0 units
             Assert.AreEqual(500, scaler.GetMean(0));
             Assert.AreEqual(2560, scaler.GetStandardDeviation(0));
-            Assert.AreEqual(16L, scaler.Count, "9 readings, raised to the window of 16");
+            Assert.AreEqual(17L, scaler.Count, "17 readings, already beyond the window of 16");
             Assert.AreEqual(98304, scaler.ScaleValue(0, 515), "(515 - 500) / 10 = 1.5");
             Assert.AreEqual(-32768, scaler.ScaleValue(0, 495), "(495 - 500) / 10 = -0.5");
 
