@@ -209,9 +209,10 @@ namespace NanoBackprop.Boards.Tests
             var node = new SensorNode(sensors, sensors, new RamSlots(), new StopwatchClock(), lines, new ModelledFreeMemory(), new SensorNodeSettings());
             Assert.IsFalse(node.Boot());
             Console.WriteLine(lines.Lines[1]);
-            // The scaler snapshot of blob version 3 is 8·(1 + 2·3) = 56 bytes for 3 features, on top
-            // of version 2's 521-byte slot (513 in version 1).
-            StringAssert.StartsWith(lines.Lines[1], "boot: network 4464 B of heap, model slot 577 B, free ");
+            // Blob version 4 adds the robust start, 1 + 65·3 = 196 bytes for 3 features, to version
+            // 3's 577-byte slot (the scaler snapshot, 8·(1 + 2·3) = 56 bytes, on top of version 2's
+            // 521; 513 in version 1).
+            StringAssert.StartsWith(lines.Lines[1], "boot: network 4464 B of heap, model slot 773 B, free ");
             Assert.AreEqual(-4000, node.Learner.Scaler.GetPlausibleLow(0));
             Assert.AreEqual(10000, node.Learner.Scaler.GetPlausibleHigh(1));
             Assert.AreEqual(4095, node.Learner.Scaler.GetPlausibleHigh(2));
