@@ -127,7 +127,7 @@ public static class OccupancyReplay
         {
             network = ReferenceMlp.FromNetwork(learner.Network);
             this.options = options;
-            Scaler = new InputScaler(learner.Network.InputCount, options.ScalerWindowShift);
+            Scaler = new InputScaler(learner.Network.InputCount, options.ScalerWindowShift, options.RobustStart);
             scaled = new int[learner.Network.InputCount];
         }
 

@@ -167,8 +167,9 @@ public static class RamBudget
         Topologies.Select(t => ComputeRow(t, NetworkOptions.None)).Concat(Topologies.Select(t => ComputeRow(t, NetworkOptions.NarrowWeights))).ToArray();
 
     /// <summary>The widest hidden layer H for which 64-H-10 fits <paramref name="budgetBytes"/>:
-    /// as lean SGD (<see cref="Network.RamBytes"/>) or as the board app.</summary>
-    public static int LargestHidden(NetworkOptions weights, bool boardApp, int budgetBytes)
+    /// as lean SGD (<see cref="Network.RamBytes"/>) or as the board app (with or without the input
+    /// scaler's robust start, <see cref="LearnerOptions.RobustStart"/>).</summary>
+    public static int LargestHidden(NetworkOptions weights, bool boardApp, int budgetBytes, bool robustStart = true)
     {
         int low = 0;
         int high = Network.MaxLayerSize;
@@ -176,7 +177,7 @@ public static class RamBudget
         {
             int middle = (low + high + 1) / 2;
             int[] topology = { 64, middle, 10 };
-            int bytes = boardApp ? BoardApp(topology, weights) : Create(topology, weights).RamBytes;
+            int bytes = boardApp ? BoardApp(topology, weights, robustStart) : Create(topology, weights).RamBytes;
             if (bytes <= budgetBytes)
             {
                 low = middle;
@@ -216,10 +217,11 @@ public static class RamBudget
         return new Row(topology, parameters, bytes, BoardApp(topology, weights), weights != NetworkOptions.None);
     }
 
-    // The board app: lean SGD with the guard, as SensorNode builds it.
-    private static int BoardApp(int[] topology, NetworkOptions weights)
+    /// <summary>The board app's bytes (lean SGD with the guard, as SensorNode builds it), with or
+    /// without the input scaler's robust start (<see cref="LearnerOptions.RobustStart"/>).</summary>
+    public static int BoardApp(int[] topology, NetworkOptions weights, bool robustStart = true)
     {
-        var learner = new OnlineLearner(Create(topology, weights), new LearnerOptions { DivergenceGuard = true });
+        var learner = new OnlineLearner(Create(topology, weights), new LearnerOptions { DivergenceGuard = true, RobustStart = robustStart });
         var storage = new NoStorage();
         return BoardAppBytes(learner, new PowerSafeModelStore(storage, learner), storage);
     }
@@ -253,6 +255,13 @@ public static class RamBudget
             + LargestHidden(NetworkOptions.NarrowWeights, false, ConservativeFreeHeapBytes) + " (16-bit); board app "
             + LargestHidden(NetworkOptions.None, true, ConservativeFreeHeapBytes) + " (32-bit), "
             + LargestHidden(NetworkOptions.NarrowWeights, true, ConservativeFreeHeapBytes) + " (16-bit).");
+        output.WriteLine();
+        int[] wide = { 64, 64, 10 };
+        output.WriteLine("Without the input scaler's robust start (LearnerOptions.RobustStart = false: 64 bytes of RAM and of blob less per input; "
+            + "only declared plausible ranges guard the first 16 readings): board app 64-64-10 "
+            + Cell(BoardApp(wide, NetworkOptions.None, false)) + " (32-bit), " + Cell(BoardApp(wide, NetworkOptions.NarrowWeights, false)) + " (16-bit); widest board-app H "
+            + LargestHidden(NetworkOptions.None, true, ConservativeFreeHeapBytes, false) + " (32-bit), "
+            + LargestHidden(NetworkOptions.NarrowWeights, true, ConservativeFreeHeapBytes, false) + " (16-bit).");
         output.WriteLine();
         int[] classes = { 2, 4, 8 };
         int[] perClass = classes.Select(k => SoftmaxBoardAppBytes(new[] { 16, 12, k })).ToArray();

@@ -76,6 +76,8 @@ namespace NanoBackprop
         private const int MeanFractionalBits = 16;
         private const int DeviationFractionalBits = 8;
         private const long MaxDeviation = 1L << 31;
+        // The model blob's robust-start count for a scaler without the robust start.
+        private const int WithoutRobustStart = 255;
 
         private readonly long[] means;
         private readonly long[] variances;
@@ -100,11 +102,24 @@ namespace NanoBackprop
         private int clampedReadings;
         private int rejectedReadings;
 
-        /// <summary>Creates a scaler for <paramref name="featureCount"/> features.</summary>
+        /// <summary>Creates a scaler for <paramref name="featureCount"/> features, with the robust start.</summary>
         /// <param name="featureCount">Features per reading (1 to <see cref="Network.MaxLayerSize"/>).</param>
         /// <param name="windowShift">log2 of the statistics window (0 to <see cref="MaxWindowShift"/>).</param>
         /// <exception cref="ArgumentOutOfRangeException">A count is out of range.</exception>
         public InputScaler(int featureCount, int windowShift)
+            : this(featureCount, windowShift, true)
+        {
+        }
+
+        /// <summary>Creates a scaler for <paramref name="featureCount"/> features.</summary>
+        /// <param name="featureCount">Features per reading (1 to <see cref="Network.MaxLayerSize"/>).</param>
+        /// <param name="windowShift">log2 of the statistics window (0 to <see cref="MaxWindowShift"/>).</param>
+        /// <param name="robustStart">Whether to keep the first 16 readings of each feature for the
+        /// robust start (4 × 16 bytes of RAM and of model blob per feature; see
+        /// <see cref="LearnerOptions.RobustStart"/>). Without it the first 16 readings are learned as
+        /// they come.</param>
+        /// <exception cref="ArgumentOutOfRangeException">A count is out of range.</exception>
+        public InputScaler(int featureCount, int windowShift, bool robustStart)
         {
             if (featureCount < 1 || featureCount > Network.MaxLayerSize)
             {
@@ -120,8 +135,9 @@ namespace NanoBackprop
             variances = new long[featureCount];
             lowest = new int[featureCount];
             highest = new int[featureCount];
-            startReadings = new int[featureCount * RobustStartReadings];
-            sortScratch = new int[RobustStartReadings];
+            // Without the robust start both are one empty array (RAM is the scarce resource).
+            startReadings = robustStart ? new int[featureCount * RobustStartReadings] : new int[0];
+            sortScratch = robustStart ? new int[RobustStartReadings] : startReadings;
             outlierRun = new bool[featureCount];
             for (int f = 0; f < featureCount; f++)
             {
@@ -150,6 +166,12 @@ namespace NanoBackprop
             get { return count; }
         }
 
+        // Whether this scaler keeps readings for the robust start (LearnerOptions.RobustStart).
+        internal bool KeepsReadings
+        {
+            get { return startReadings.Length > 0; }
+        }
+
         /// <summary>Readings kept for the robust start (0 to <see cref="RobustStartReadings"/>);
         /// 0 after <see cref="Calibrate"/> or loading a blob of version 1 to 3.</summary>
         public int RobustStartCount
@@ -161,7 +183,7 @@ namespace NanoBackprop
         /// start (every reading so far is kept and fewer than 16 are).</summary>
         public bool InRobustStart
         {
-            get { return buffered == count && count < RobustStartReadings; }
+            get { return buffered == count && count < RobustStartReadings && startReadings.Length > 0; }
         }
 
         /// <summary>When true, <see cref="Observe"/> leaves the statistics unchanged.</summary>
@@ -615,8 +637,9 @@ namespace NanoBackprop
 
         // The robust start's part of the model blob (version 4 on, after the snapshot's
         // statistics): the kept-readings count (u8, 0 to 16; the robust start runs only while it
-        // equals the scaler's count, so any stored value is safe), the 16 kept
-        // readings of each feature (i32, feature-major) and each feature's outlier-run flag (u8).
+        // equals the scaler's count, so any stored value is safe; 255 for a scaler without the
+        // robust start), the 16 kept readings of each feature (i32, feature-major; none for 255)
+        // and each feature's outlier-run flag (u8).
         // An older blob has none: loading it drops the kept readings (count 0, readings and flags
         // cleared), so a scaler saved during its robust start continues with Welford's running
         // statistics, the clamp from reading 17.
@@ -634,19 +657,36 @@ namespace NanoBackprop
                 return;
             }
 
-            int storedBuffered = cursor.Byte(buffered, 0, RobustStartReadings, "scaler robust-start count");
-            if (cursor.Copying)
+            // The count byte is 255 for a scaler without the robust start (no readings follow).
+            // A blob whose scaler kept readings loads into one without as a version-3 blob does
+            // (no kept readings), and the other way round.
+            bool keeps = startReadings.Length > 0;
+            int storedBuffered = cursor.Byte(keeps ? buffered : WithoutRobustStart);
+            bool storedKeeps = storedBuffered != WithoutRobustStart;
+            if (storedKeeps && storedBuffered > RobustStartReadings && cursor.Reading)
             {
-                buffered = storedBuffered;
+                throw new InvalidModelException("Model: scaler robust-start count " + storedBuffered + " is outside 0 to " + RobustStartReadings + " (or " + WithoutRobustStart + ": none kept).");
             }
 
-            for (int k = 0; k < startReadings.Length; k++)
+            bool same = storedKeeps == keeps;
+            if (cursor.Copying)
             {
-                int reading = cursor.Int32(startReadings[k]);
-                if (cursor.Copying)
+                buffered = same && keeps ? storedBuffered : 0;
+            }
+
+            int storedLength = storedKeeps ? means.Length * RobustStartReadings : 0;
+            for (int k = 0; k < storedLength; k++)
+            {
+                int reading = cursor.Int32(same ? startReadings[k] : 0);
+                if (cursor.Copying && same)
                 {
                     startReadings[k] = reading;
                 }
+            }
+
+            if (cursor.Copying && !same)
+            {
+                Array.Clear(startReadings, 0, startReadings.Length);
             }
 
             for (int f = 0; f < outlierRun.Length; f++)

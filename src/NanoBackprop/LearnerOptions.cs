@@ -63,6 +63,7 @@ namespace NanoBackprop
         private int snapshotInterval;
         private int confidenceMargin;
         private int scalerWindowShift;
+        private bool robustStart;
 
         /// <summary>Creates the default options.</summary>
         public LearnerOptions()
@@ -79,6 +80,7 @@ namespace NanoBackprop
             SnapshotInterval = 256;
             ScalerWindowShift = InputScaler.DefaultWindowShift;
             ConfidenceMargin = 0;
+            RobustStart = true;
         }
 
         /// <summary>Classification (default) or regression.</summary>
@@ -177,6 +179,21 @@ namespace NanoBackprop
             set { scalerWindowShift = value; }
         }
 
+        /// <summary>
+        /// Whether the input scaler (and a regression learner's target scaler) keeps its first
+        /// <see cref="InputScaler.RobustStartReadings"/> (16) readings to tell failed reads from
+        /// the signal before it has statistics to judge by (default true; docs/LEARNER.md,
+        /// "Outliers"). It costs 64 bytes of RAM and of model blob per feature: 4,096 + 4,096
+        /// bytes on a 64-input board. Off, a scaler keeps no readings, learns its first 16 as they
+        /// come, and only a declared plausible range (<see cref="InputScaler.SetPlausibleRange"/>)
+        /// keeps a failed read among them out; from reading 17 outliers are handled alike.
+        /// </summary>
+        public bool RobustStart
+        {
+            get { return robustStart; }
+            set { robustStart = value; }
+        }
+
         // A field-by-field copy (for code that must not change a caller's options).
         internal LearnerOptions Copy()
         {
@@ -193,6 +210,7 @@ namespace NanoBackprop
             copy.snapshotInterval = snapshotInterval;
             copy.confidenceMargin = confidenceMargin;
             copy.scalerWindowShift = scalerWindowShift;
+            copy.robustStart = robustStart;
             return copy;
         }
 

@@ -28,7 +28,8 @@ namespace NanoBackprop
     /// <item>where the guard is on, the snapshot's scaler statistics, for each scaler: count, the
     /// means, then the variances (i64 each);</item>
     /// <item>each scaler's robust start (<see cref="InputScaler.RobustStartReadings"/>): readings
-    /// kept (u8), the 16 kept readings of each feature (i32 each, feature by feature), each
+    /// kept (u8, 0 to 16; 255 for a scaler without <see cref="LearnerOptions.RobustStart"/>), the
+    /// 16 kept readings of each feature (i32 each, feature by feature; none for 255), each
     /// feature's outlier-run flag (u8);</item>
     /// <item>CRC-32 of everything before it (u32).</item>
     /// </list>
@@ -235,6 +236,13 @@ namespace NanoBackprop
             if (cursor.Reading)
             {
                 int expected = SizeOf(learner, version);
+                int keptReadingBytes = version >= 4 ? learner.RobustStartReadingBytes() : 0;
+                if (version >= 4 && count == expected + (keptReadingBytes == 0 ? 1 : -1) * learner.RobustStartReadingBytes(true))
+                {
+                    throw new InvalidModelException("Model: " + count + " bytes, a model " + (keptReadingBytes == 0 ? "with" : "without")
+                        + " the scalers' robust-start readings; this learner was built with LearnerOptions.RobustStart = " + (keptReadingBytes == 0 ? "false" : "true") + ".");
+                }
+
                 if (count != expected)
                 {
                     throw new InvalidModelException("Model: " + count + " bytes; a model for this learner has " + expected + " (truncated or padded).");

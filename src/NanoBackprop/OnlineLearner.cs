@@ -103,8 +103,8 @@ namespace NanoBackprop
             snapshotInterval = options.SnapshotInterval;
             confidenceMargin = options.ConfidenceMargin;
 
-            scaler = new InputScaler(network.InputCount, options.ScalerWindowShift);
-            targetScaler = task == LearnerTask.Regression ? new InputScaler(network.OutputCount, options.ScalerWindowShift) : null;
+            scaler = new InputScaler(network.InputCount, options.ScalerWindowShift, options.RobustStart);
+            targetScaler = task == LearnerTask.Regression ? new InputScaler(network.OutputCount, options.ScalerWindowShift, options.RobustStart) : null;
             scaledInput = new int[network.InputCount];
             scaledTarget = new int[network.OutputCount];
             rawPrediction = task == LearnerTask.Regression ? new int[network.OutputCount] : null;
@@ -296,6 +296,14 @@ namespace NanoBackprop
         public int RejectedReadings
         {
             get { return scaler.RejectedReadings; }
+        }
+
+        // Bytes of the scalers' kept robust-start readings in the model blob: as built, or (all)
+        // as a learner with the robust start would keep them.
+        internal int RobustStartReadingBytes(bool withRobustStart = false)
+        {
+            int features = scaler.FeatureCount + (targetScaler != null ? targetScaler.FeatureCount : 0);
+            return withRobustStart || scaler.KeepsReadings ? 4 * InputScaler.RobustStartReadings * features : 0;
         }
 
         /// <summary>Feature values the input scaler treated as outliers (beyond 4σ from reading 17:

@@ -63,7 +63,7 @@ public sealed class RamBudgetTests
     }
 
     [TestMethod]
-    public void SixteenBitWeightsHalveTheWeightsAndThe64_64_10BoardAppFits80KB()
+    public void SixteenBitWeightsHalveTheWeightsAndThe64_64_10BoardAppFits50KBWithoutTheRobustStart()
     {
         var byName = RamBudget.Compute().ToDictionary(r => r.Name);
         // Lean 64-64-10: int[4096] 16,404 B and int[640] 2,580 B become short[4096] 8,220 B and
@@ -82,6 +82,16 @@ public sealed class RamBudgetTests
         Assert.AreEqual(265, RamBudget.LargestHidden(NetworkOptions.NarrowWeights, false, RamBudget.ConservativeFreeHeapBytes));
         Assert.AreEqual(26, RamBudget.LargestHidden(NetworkOptions.None, true, RamBudget.ConservativeFreeHeapBytes));
         Assert.AreEqual(50, RamBudget.LargestHidden(NetworkOptions.NarrowWeights, true, RamBudget.ConservativeFreeHeapBytes));
+        // Without the robust start (LearnerOptions.RobustStart = false, for a board that declares
+        // every sensor's plausible range): 59,460 - 4,116 (int[1024]) - 104 (int[16]) + 24 (the
+        // shared empty array) - 64 × 64 (the blob's kept readings, in the slot buffer) = 51,192 B,
+        // within the conservative 50 KB (51,200 B); the widest board apps are those before the
+        // robust start.
+        int[] wide = { 64, 64, 10 };
+        Assert.AreEqual(51192, RamBudget.BoardApp(wide, NetworkOptions.NarrowWeights, robustStart: false));
+        Assert.IsLessThanOrEqualTo(RamBudget.ConservativeFreeHeapBytes, RamBudget.BoardApp(wide, NetworkOptions.NarrowWeights, robustStart: false));
+        Assert.AreEqual(33, RamBudget.LargestHidden(NetworkOptions.None, true, RamBudget.ConservativeFreeHeapBytes, robustStart: false));
+        Assert.AreEqual(64, RamBudget.LargestHidden(NetworkOptions.NarrowWeights, true, RamBudget.ConservativeFreeHeapBytes, robustStart: false));
     }
 
     [TestMethod]

@@ -208,12 +208,25 @@ public sealed class RobustStartTests
     [TestMethod]
     public void TheRobustStartAllocatesNothing()
     {
-        // A fresh regression learner (input and target scalers both in their robust start).
-        var network = new Network(new[] { 3, 4, 1 }, Activation.Tanh, Activation.Linear, Loss.MeanSquaredError, 3, NetworkOptions.None);
-        var learner = new OnlineLearner(network, new LearnerOptions { Task = LearnerTask.Regression, ClassBalance = false, DivergenceGuard = true, SnapshotInterval = 4 });
+        // A fresh regression learner (input and target scalers both in their robust start), after
+        // a first learner has run the same code once (the shared tanh table is created on first
+        // use, once per process, as on the board).
+        RunTwentyReadings(Fresh(), new int[3], new int[1]);
+        OnlineLearner learner = Fresh();
         int[] reading = new int[3];
         int[] target = new int[1];
         long before = GC.GetAllocatedBytesForCurrentThread();
+        RunTwentyReadings(learner, reading, target);
+        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.AreEqual(16, learner.Scaler.RobustStartCount);
+        Assert.AreEqual(16, learner.TargetScaler!.RobustStartCount);
+    }
+
+    private static OnlineLearner Fresh() => new(new Network(new[] { 3, 4, 1 }, Activation.Tanh, Activation.Linear, Loss.MeanSquaredError, 3, NetworkOptions.None),
+        new LearnerOptions { Task = LearnerTask.Regression, ClassBalance = false, DivergenceGuard = true, SnapshotInterval = 4 });
+
+    private static void RunTwentyReadings(OnlineLearner learner, int[] reading, int[] target)
+    {
         for (int k = 0; k < 20; k++)
         {
             reading[0] = k * 7 % 11;
@@ -223,10 +236,6 @@ public sealed class RobustStartTests
             learner.Predict(reading);
             learner.Learn(reading, target);
         }
-
-        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.AreEqual(16, learner.Scaler.RobustStartCount);
-        Assert.AreEqual(16, learner.TargetScaler!.RobustStartCount);
     }
 
     [TestMethod]
@@ -279,6 +288,87 @@ public sealed class RobustStartTests
         Assert.AreEqual(6L, reread.Scaler.Count);
     }
 
+    [TestMethod]
+    public void WithoutTheRobustStartTheScalerKeepsNothingAndLearnsItsFirstReadingsAsTheyCome()
+    {
+        // LearnerOptions.RobustStart = false: no kept readings (64 bytes of blob less per
+        // feature), the first 16 readings by Welford's recurrence, so the failed read of the
+        // worked example stays in the mean; from reading 17 outliers are handled alike.
+        var scaler = new InputScaler(1, InputScaler.DefaultWindowShift, false);
+        Observe(scaler, new[] { 2000, 2100, 1900, int.MinValue, 2050 }, 0, 5);
+        Assert.IsFalse(scaler.InRobustStart);
+        Assert.AreEqual(0, scaler.RobustStartCount);
+        Assert.IsLessThan(-400_000_000, scaler.GetMean(0), "the failed read is learned");
+
+        OnlineLearner with = Regression(out _);
+        OnlineLearner without = Regression(out _, robustStart: false);
+        Assert.AreEqual(64 * (3 + 1), ModelBlob.SizeOf(with) - ModelBlob.SizeOf(without), "16 readings × 4 bytes for each of the 3 inputs and the 1 target");
+    }
+
+    [TestMethod]
+    public void ABlobOfTheOtherRobustStartOptionIsRefusedByName()
+    {
+        // A blob keeps the scalers' readings or not as the learner that wrote it was built; read
+        // into a learner built the other way it is refused with the option named, both ways, and
+        // the learner is unchanged. Blobs of the same option round-trip (sizes 64 × 4 bytes apart).
+        OnlineLearner with = Regression(out _);
+        Feed(with, 0, 5);
+        OnlineLearner without = Regression(out _, robustStart: false);
+        Feed(without, 0, 5);
+        byte[] withBlob = new byte[ModelBlob.SizeOf(with)];
+        ModelBlob.Write(with, withBlob, 0);
+        byte[] withoutBlob = new byte[ModelBlob.SizeOf(without)];
+        ModelBlob.Write(without, withoutBlob, 0);
+        Assert.AreEqual(64 * 4, withBlob.Length - withoutBlob.Length, "16 readings × 4 bytes of the 3 inputs and the 1 target");
+
+        OnlineLearner target = Regression(out _, seed: 9, robustStart: false);
+        byte[] before = new byte[ModelBlob.SizeOf(target)];
+        ModelBlob.Write(target, before, 0);
+        var error = Assert.ThrowsExactly<InvalidModelException>(() => ModelBlob.Read(target, withBlob, 0, withBlob.Length));
+        StringAssert.Contains(error.Message, "a model with the scalers' robust-start readings; this learner was built with LearnerOptions.RobustStart = false");
+        byte[] after = new byte[before.Length];
+        ModelBlob.Write(target, after, 0);
+        CollectionAssert.AreEqual(before, after);
+        error = Assert.ThrowsExactly<InvalidModelException>(() => ModelBlob.Read(Regression(out _, seed: 11), withoutBlob, 0, withoutBlob.Length));
+        StringAssert.Contains(error.Message, "a model without the scalers' robust-start readings; this learner was built with LearnerOptions.RobustStart = true");
+
+        ModelBlob.Read(target, withoutBlob, 0, withoutBlob.Length);
+        Feed(without, 5, 30);
+        Feed(target, 5, 30);
+        byte[] a = new byte[withoutBlob.Length], b = new byte[withoutBlob.Length];
+        ModelBlob.Write(without, a, 0);
+        ModelBlob.Write(target, b, 0);
+        CollectionAssert.AreEqual(a, b, "saved and loaded without the robust start, it continues bit-identically");
+    }
+
+    [TestMethod]
+    public void ARobustStartCountOutsideItsRangeIsRefusedAndChangesNothing()
+    {
+        // The input scaler's robust-start count byte: 0 to 16, or 255 for none kept. 17 is refused
+        // with the field named, and the learner it was read into is unchanged.
+        OnlineLearner source = Regression(out _);
+        Feed(source, 0, 5);
+        byte[] blob = new byte[ModelBlob.SizeOf(source)];
+        ModelBlob.Write(source, blob, 0);
+        int at = RobustStartOffset(source, blob);
+        Assert.AreEqual(5, blob[at], "the input scaler's count byte");
+        blob[at] = 17;
+        ModelBlob.PutUInt32(blob, blob.Length - 4, Crc32.Compute(blob, 0, blob.Length - 4));
+        OnlineLearner target = Regression(out _, seed: 9);
+        byte[] before = new byte[ModelBlob.SizeOf(target)];
+        ModelBlob.Write(target, before, 0);
+        var error = Assert.ThrowsExactly<InvalidModelException>(() => ModelBlob.Read(target, blob, 0, blob.Length));
+        StringAssert.Contains(error.Message, "scaler robust-start count 17 is outside 0 to 16");
+        byte[] after = new byte[before.Length];
+        ModelBlob.Write(target, after, 0);
+        CollectionAssert.AreEqual(before, after);
+    }
+
+    // Where the input scaler's robust start begins in a learner's version-4 blob: before both
+    // scalers' parts (input, then target) and the CRC.
+    private static int RobustStartOffset(OnlineLearner learner, byte[] blob) =>
+        blob.Length - 4 - RobustStartBytes(learner.Scaler.FeatureCount) - (learner.TargetScaler != null ? RobustStartBytes(learner.TargetScaler.FeatureCount) : 0);
+
     // The version-3 blob of a learner: its version-4 blob without the robust start's bytes (each
     // scaler: 1 + 64·features + features) at the end, the version field 3 and the CRC recomputed.
     internal static byte[] AsVersion3(OnlineLearner learner)
@@ -295,11 +385,11 @@ public sealed class RobustStartTests
 
     internal static int RobustStartBytes(int features) => 1 + 4 * InputScaler.RobustStartReadings * features + features;
 
-    private static OnlineLearner Regression(out LearnerOptions options, int seed = 5)
+    private static OnlineLearner Regression(out LearnerOptions options, int seed = 5, bool robustStart = true)
     {
         var network = new Network(new[] { 3, 4, 1 }, Activation.Tanh, Activation.Linear, Loss.MeanSquaredError, seed, NetworkOptions.Momentum);
         network.Momentum = Q16.Half;
-        options = new LearnerOptions { Task = LearnerTask.Regression, ClassBalance = false, DivergenceGuard = true, SnapshotInterval = 4 };
+        options = new LearnerOptions { Task = LearnerTask.Regression, ClassBalance = false, DivergenceGuard = true, SnapshotInterval = 4, RobustStart = robustStart };
         return new OnlineLearner(network, options);
     }
 
