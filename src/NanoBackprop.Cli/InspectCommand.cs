@@ -13,7 +13,7 @@ public static class InspectCommand
     public sealed record Result(string Command, int[] LayerSizes, string HiddenActivation, string OutputActivation, string Loss, string Format, string Task,
         int Parameters, int RamBytes, int SnapshotBytes, int BlobBytes, string Crc, long Samples, long Updates, int Rollbacks, double RunningLoss,
         double LearningRate, Feature[] Scaler, long ScalerCount, int SaturatedReadings, int ClampedReadings, int RejectedReadings, string? Metadata,
-        int Classes, long[] ClassCounts, int RobustStartReadings, bool InRobustStart);
+        int Classes, long[] ClassCounts, int RobustStartReadings, bool InRobustStart, bool RobustStart);
 
     /// <summary>Builds the command.</summary>
     public static Command Create(CliOutput output)
@@ -47,7 +47,7 @@ public static class InspectCommand
             table.AddRow("learning rate", $"{result.LearningRate:G4}" + (result.Metadata == null ? " (the default: the rate is not in the blob and there is no .nbp.json)" : ""));
             table.AddRow("metadata", result.Metadata ?? "none (no .nbp.json beside the model): features unnamed, statistics in raw integer units");
             table.AddRow("scaler", $"{result.ScalerCount:N0} readings, {result.SaturatedReadings} saturated, {result.ClampedReadings} outliers beyond 4σ, {result.RejectedReadings} rejected as implausible");
-            table.AddRow("robust start", result.InRobustStart
+            table.AddRow("robust start", !result.RobustStart ? "off (LearnerOptions.RobustStart = false: no readings kept)" : result.InRobustStart
                 ? $"running: {result.RobustStartReadings} of the first {InputScaler.RobustStartReadings} readings kept"
                 : result.RobustStartReadings > 0 ? $"done ({result.RobustStartReadings} readings kept)" : "none kept (calibrated, or a blob of version 1 to 3)");
             foreach (var feature in result.Scaler)
@@ -80,6 +80,6 @@ public static class InspectCommand
             learner.Samples, learner.Updates, learner.Rollbacks, Q16.ToDouble(learner.RunningLoss), Q16.ToDouble(learner.CurrentLearningRate), features,
             learner.Scaler.Count, learner.Scaler.SaturatedReadings, learner.Scaler.ClampedReadings, learner.Scaler.RejectedReadings, file.HasMetadata ? file.SidecarFullPath : null,
             description.Classes, Enumerable.Range(0, description.Classes).Select(c => learner.ClassCount(c)).ToArray(),
-            learner.Scaler.RobustStartCount, learner.Scaler.InRobustStart);
+            learner.Scaler.RobustStartCount, learner.Scaler.InRobustStart, learner.Scaler.KeepsReadings);
     }
 }

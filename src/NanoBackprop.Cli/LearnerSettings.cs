@@ -41,13 +41,16 @@ public sealed class LearnerSettings
     /// <summary>--class-balance.</summary>
     public readonly Option<string?> ClassBalance = new("--class-balance") { Description = "on or off (classification, fixed engine) [default: on]" };
 
+    /// <summary>--robust-start on|off: LearnerOptions.RobustStart (the scalers keep their first 16 readings; off saves 64 bytes of RAM and of blob per feature).</summary>
+    public readonly Option<string?> RobustStart = new("--robust-start") { Description = "on or off: the input scaler keeps its first 16 readings to tell failed reads from the signal (off: 64 bytes less RAM and blob per feature; for boards that declare every sensor's range) [default: on]" };
+
     /// <summary>--json.</summary>
     public readonly Option<bool> Json = new("--json") { Description = "Print the result as JSON" };
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Data, Features, Label, Hidden, HiddenActivation, OutputActivation, Loss, LearningRate, Momentum, Seed, StochasticRounding, ClassBalance, Json })
+        foreach (Option option in new Option[] { Data, Features, Label, Hidden, HiddenActivation, OutputActivation, Loss, LearningRate, Momentum, Seed, StochasticRounding, ClassBalance, RobustStart, Json })
         {
             command.Options.Add(option);
         }
@@ -145,6 +148,7 @@ public sealed class LearnerSettings
             BaseLearningRate = rate,
             ClassBalance = classification && balanceOn,
             DivergenceGuard = divergenceGuard,
+            RobustStart = OptionChecks.OnOff(result.GetValue(RobustStart), "--robust-start", true),
         };
         try
         {

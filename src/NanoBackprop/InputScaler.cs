@@ -166,8 +166,9 @@ namespace NanoBackprop
             get { return count; }
         }
 
-        // Whether this scaler keeps readings for the robust start (LearnerOptions.RobustStart).
-        internal bool KeepsReadings
+        /// <summary>Whether this scaler keeps its first readings for the robust start
+        /// (<see cref="LearnerOptions.RobustStart"/>; the constructor's robustStart).</summary>
+        public bool KeepsReadings
         {
             get { return startReadings.Length > 0; }
         }

@@ -23,6 +23,7 @@ namespace NanoBackprop
         private readonly int scalerWindowShift;
         private readonly bool crcValid;
         private readonly int formatVersion;
+        private readonly int blobBytes;
 
         /// <summary>Parses the header of the blob at <paramref name="offset"/> (the rest is checked by
         /// <see cref="ModelBlob.Read"/>).</summary>
@@ -56,6 +57,7 @@ namespace NanoBackprop
             }
 
             formatVersion = version;
+            blobBytes = count;
 
             fractionalBits = cursor.Byte(0);
             int layers = cursor.Byte(0);
@@ -194,7 +196,8 @@ namespace NanoBackprop
         /// <summary>
         /// Builds a network and learner with this structure (the hyper-parameters from
         /// <paramref name="options"/>, its structural settings overridden by the header), ready for
-        /// <see cref="ModelBlob.Read"/>.
+        /// <see cref="ModelBlob.Read"/>. <see cref="LearnerOptions.RobustStart"/> follows the blob
+        /// too (version 4: whether its scalers keep their first readings, told by its size).
         /// </summary>
         /// <exception cref="ArgumentNullException">options is null.</exception>
         /// <exception cref="InvalidModelException">The header describes an impossible network.</exception>
@@ -219,8 +222,20 @@ namespace NanoBackprop
                     throw new InvalidModelException("Model: 16-bit weights and frozen layers need format version 3; this blob is version " + formatVersion + ".");
                 }
 
-                var network = new Network(layerSizes, HiddenActivation, OutputActivation, Loss, 1, NetworkOptions, frozenLayers);
-                return new OnlineLearner(network, structural);
+                var learner = new OnlineLearner(new Network(layerSizes, HiddenActivation, OutputActivation, Loss, 1, NetworkOptions, frozenLayers), structural);
+                if (formatVersion >= 4)
+                {
+                    // The two layouts differ only in the kept readings (64 bytes a feature).
+                    int size = ModelBlob.SizeOf(learner);
+                    int readings = learner.RobustStartReadingBytes(true);
+                    if (blobBytes == (structural.RobustStart ? size - readings : size + readings))
+                    {
+                        structural.RobustStart = !structural.RobustStart;
+                        learner = new OnlineLearner(new Network(layerSizes, HiddenActivation, OutputActivation, Loss, 1, NetworkOptions, frozenLayers), structural);
+                    }
+                }
+
+                return learner;
             }
             catch (ArgumentException error)
             {

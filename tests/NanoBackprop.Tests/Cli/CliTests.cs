@@ -27,6 +27,30 @@ public sealed class CliTests : CliTestBase
     }
 
     [TestMethod]
+    public void ATrainedModelWithoutTheRobustStartIsSmallerAndEveryCommandReadsIt()
+    {
+        // --robust-start off: the blob keeps no readings (763 - 64 × 5 inputs = 443 bytes);
+        // inspect, eval, replay --start-model and export build their learners from the blob, so
+        // they follow it without being told.
+        string model = PathOf("lean.nbp");
+        var train = Json("train", "--data", Occupancy, "--out", model, "--epochs", "1", "--robust-start", "off", "--json");
+        Assert.AreEqual(443, train.GetProperty("modelBytes").GetInt32());
+        var inspect = Json("inspect", "--model", model, "--json");
+        Assert.IsFalse(inspect.GetProperty("robustStart").GetBoolean());
+        Assert.AreEqual(443, inspect.GetProperty("blobBytes").GetInt32());
+        var eval = Json("eval", "--model", model, "--data", Occupancy, "--json");
+        Assert.AreEqual(7854.0 / 8143, eval.GetProperty("fixedAccuracy").GetDouble(), 1e-12, "7,854 of 8,143 rows after one pass (measured)");
+        var replay = Json("replay", "--data", Occupancy, "--start-model", model, "--json");
+        Assert.AreEqual(8143, replay.GetProperty("rows").GetInt32());
+        var (code, _, error) = Run("export", "--model", model, "--csharp", PathOf("lean.cs"), "--blob", PathOf("lean-export.nbp"));
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(443L, new FileInfo(PathOf("lean-export.nbp")).Length);
+        var bad = Run("train", "--data", Occupancy, "--out", PathOf("x.nbp"), "--robust-start", "maybe");
+        Assert.AreEqual(1, bad.Code);
+        StringAssert.Contains(bad.Error, "--robust-start");
+    }
+
+    [TestMethod]
     public void TrainThenEvalOnOccupancyReachesTheLearnerFigures()
     {
         string model = PathOf("occupancy.nbp");
