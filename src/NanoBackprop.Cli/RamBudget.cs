@@ -191,6 +191,26 @@ public static class RamBudget
         return low;
     }
 
+    /// <summary>The widest H for which 64-H-10 fits the conservative free heap: lean SGD, the board
+    /// app, and the board app without the input scaler's robust start; 32- and 16-bit weights.</summary>
+    public sealed record WidestHidden(int Lean32Bit, int Lean16Bit, int BoardApp32Bit, int BoardApp16Bit, int BoardAppWithoutRobustStart32Bit, int BoardAppWithoutRobustStart16Bit);
+
+    /// <summary>The widest hidden layers printed below the table.</summary>
+    public static WidestHidden Widest()
+    {
+        int budget = ConservativeFreeHeapBytes;
+        return new WidestHidden(
+            LargestHidden(NetworkOptions.None, false, budget), LargestHidden(NetworkOptions.NarrowWeights, false, budget),
+            LargestHidden(NetworkOptions.None, true, budget), LargestHidden(NetworkOptions.NarrowWeights, true, budget),
+            LargestHidden(NetworkOptions.None, true, budget, robustStart: false), LargestHidden(NetworkOptions.NarrowWeights, true, budget, robustStart: false));
+    }
+
+    /// <summary>The 64-64-10 network the text below the table measures.</summary>
+    public static readonly int[] Wide = { 64, 64, 10 };
+
+    /// <summary>The classes K of the softmax board apps 16-12-K printed below the table.</summary>
+    public static readonly int[] SoftmaxClasses = { 2, 4, 8 };
+
     /// <summary>Bytes of the snapshot the divergence guard of a classifier keeps: int[SnapshotLength] (the trainable parameters; 16-bit weights packed two per int)
     /// for the parameters and long[1 + 2 × inputs] for the input scaler's count, means and variances.</summary>
     public static int SnapshotBytes(Network network) =>
@@ -250,20 +270,17 @@ public static class RamBudget
             + Kb(InternalRamHeapCapBytes) + ").");
         output.WriteLine("16-bit: NetworkOptions.NarrowWeights (2 bytes a weight; biases, velocities 4 and gradient sums 8 bytes as before; the snapshot packs two weights an int).");
         output.WriteLine();
+        WidestHidden widest = Widest();
         output.WriteLine("Widest H for which 64-H-10 fits the conservative " + Kb(ConservativeFreeHeapBytes) + ": lean SGD "
-            + LargestHidden(NetworkOptions.None, false, ConservativeFreeHeapBytes) + " (32-bit weights), "
-            + LargestHidden(NetworkOptions.NarrowWeights, false, ConservativeFreeHeapBytes) + " (16-bit); board app "
-            + LargestHidden(NetworkOptions.None, true, ConservativeFreeHeapBytes) + " (32-bit), "
-            + LargestHidden(NetworkOptions.NarrowWeights, true, ConservativeFreeHeapBytes) + " (16-bit).");
+            + widest.Lean32Bit + " (32-bit weights), " + widest.Lean16Bit + " (16-bit); board app "
+            + widest.BoardApp32Bit + " (32-bit), " + widest.BoardApp16Bit + " (16-bit).");
         output.WriteLine();
-        int[] wide = { 64, 64, 10 };
         output.WriteLine("Without the input scaler's robust start (LearnerOptions.RobustStart = false: 64 bytes of RAM and of blob less per input; "
             + "only declared plausible ranges guard the first 16 readings): board app 64-64-10 "
-            + Cell(BoardApp(wide, NetworkOptions.None, false)) + " (32-bit), " + Cell(BoardApp(wide, NetworkOptions.NarrowWeights, false)) + " (16-bit); widest board-app H "
-            + LargestHidden(NetworkOptions.None, true, ConservativeFreeHeapBytes, false) + " (32-bit), "
-            + LargestHidden(NetworkOptions.NarrowWeights, true, ConservativeFreeHeapBytes, false) + " (16-bit).");
+            + Cell(BoardApp(Wide, NetworkOptions.None, false)) + " (32-bit), " + Cell(BoardApp(Wide, NetworkOptions.NarrowWeights, false)) + " (16-bit); widest board-app H "
+            + widest.BoardAppWithoutRobustStart32Bit + " (32-bit), " + widest.BoardAppWithoutRobustStart16Bit + " (16-bit).");
         output.WriteLine();
-        int[] classes = { 2, 4, 8 };
+        int[] classes = SoftmaxClasses;
         int[] perClass = classes.Select(k => SoftmaxBoardAppBytes(new[] { 16, 12, k })).ToArray();
         output.WriteLine("Softmax classifiers, board app (lean + guard + learner + A/B buffer), 16-12-K tanh/softmax: "
             + string.Join(", ", classes.Select((k, i) => "K = " + k + ": " + Cell(perClass[i]))) + " (shared softmax tables, "

@@ -236,11 +236,11 @@ namespace NanoBackprop
             if (cursor.Reading)
             {
                 int expected = SizeOf(learner, version);
-                int keptReadingBytes = version >= 4 ? learner.RobustStartReadingBytes() : 0;
-                if (version >= 4 && count == expected + (keptReadingBytes == 0 ? 1 : -1) * learner.RobustStartReadingBytes(true))
+                if (version >= 4 && count == learner.BlobSizeWithOtherRobustStart())
                 {
-                    throw new InvalidModelException("Model: " + count + " bytes, a model " + (keptReadingBytes == 0 ? "with" : "without")
-                        + " the scalers' robust-start readings; this learner was built with LearnerOptions.RobustStart = " + (keptReadingBytes == 0 ? "false" : "true") + ".");
+                    bool keeps = learner.Scaler.KeepsReadings;
+                    throw new InvalidModelException("Model: " + count + " bytes, a model " + (keeps ? "without" : "with")
+                        + " the scalers' robust-start readings; this learner was built with LearnerOptions.RobustStart = " + (keeps ? "true" : "false") + ".");
                 }
 
                 if (count != expected)

@@ -225,10 +225,7 @@ namespace NanoBackprop
                 var learner = new OnlineLearner(new Network(layerSizes, HiddenActivation, OutputActivation, Loss, 1, NetworkOptions, frozenLayers), structural);
                 if (formatVersion >= 4)
                 {
-                    // The two layouts differ only in the kept readings (64 bytes a feature).
-                    int size = ModelBlob.SizeOf(learner);
-                    int readings = learner.RobustStartReadingBytes(true);
-                    if (blobBytes == (structural.RobustStart ? size - readings : size + readings))
+                    if (blobBytes == learner.BlobSizeWithOtherRobustStart())
                     {
                         structural.RobustStart = !structural.RobustStart;
                         learner = new OnlineLearner(new Network(layerSizes, HiddenActivation, OutputActivation, Loss, 1, NetworkOptions, frozenLayers), structural);

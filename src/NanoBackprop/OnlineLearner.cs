@@ -298,12 +298,13 @@ namespace NanoBackprop
             get { return scaler.RejectedReadings; }
         }
 
-        // Bytes of the scalers' kept robust-start readings in the model blob: as built, or (all)
-        // as a learner with the robust start would keep them.
-        internal int RobustStartReadingBytes(bool withRobustStart = false)
+        // The size of this learner's model blob (current version) built with the other choice of
+        // LearnerOptions.RobustStart: the two layouts differ only in the scalers' kept readings.
+        internal int BlobSizeWithOtherRobustStart()
         {
             int features = scaler.FeatureCount + (targetScaler != null ? targetScaler.FeatureCount : 0);
-            return withRobustStart || scaler.KeepsReadings ? 4 * InputScaler.RobustStartReadings * features : 0;
+            int readingBytes = 4 * InputScaler.RobustStartReadings * features;
+            return ModelBlob.SizeOf(this) + (scaler.KeepsReadings ? -readingBytes : readingBytes);
         }
 
         /// <summary>Feature values the input scaler treated as outliers (beyond 4σ from reading 17:
