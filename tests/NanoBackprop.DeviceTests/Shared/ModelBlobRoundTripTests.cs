@@ -47,6 +47,35 @@ namespace NanoBackprop.DeviceTests
             Assert.AreEqual(ExpectedFinalPrediction, prediction);
         }
 
+        /// <summary>Prediction for (100, 2000, 150) after 400 + 200 samples without the robust start, Q16.16, from the desktop.</summary>
+        public const int ExpectedFinalPredictionWithoutRobustStart = 37790; // the version-3 learner's figure: this stream has no outlier after its first 16 readings
+
+        [TestMethod]
+        public void ABlobWithoutTheRobustStartIsSmallerAndADescribedLearnerFollowsIt()
+        {
+            // LearnerOptions.RobustStart = false: the blob keeps no readings (801 - 64 × 3 = 609
+            // bytes); ModelDescription.CreateLearner, given the default options, builds a learner
+            // without it from the blob's size, which then resumes in lockstep.
+            OnlineLearner original = CreateLearner(5, false);
+            Feed(original, 1u, 400);
+            byte[] blob = new byte[ModelBlob.SizeOf(original)];
+            Assert.AreEqual(ExpectedBlobBytes - 64 * 3, ModelBlob.Write(original, blob, 0));
+            LearnerOptions defaults = new LearnerOptions();
+            defaults.SnapshotInterval = 64;
+            OnlineLearner restored = new ModelDescription(blob, 0, blob.Length).CreateLearner(defaults);
+            Assert.IsFalse(restored.Scaler.KeepsReadings);
+            ModelBlob.Read(restored, blob, 0, blob.Length);
+            restored.Network.Momentum = Q16.Half;
+            AssertSameState(original, restored);
+            Feed(original, 2u, 200);
+            Feed(restored, 2u, 200);
+            AssertSameState(original, restored);
+            int[] probe = { 100, 2000, 150 };
+            int prediction = original.Predict(probe)[0];
+            Assert.AreEqual(prediction, restored.Predict(probe)[0]);
+            Assert.AreEqual(ExpectedFinalPredictionWithoutRobustStart, prediction);
+        }
+
         [TestMethod]
         public void PowerSafeStoreKeepsTheNewestOfTwoSlots()
         {
@@ -74,8 +103,15 @@ namespace NanoBackprop.DeviceTests
         /// <summary>A 3-6-1 classifier with momentum and the divergence guard, as a board would build it.</summary>
         public static OnlineLearner CreateLearner(int seed)
         {
+            return CreateLearner(seed, true);
+        }
+
+        /// <summary>The same learner, with or without the input scaler's robust start.</summary>
+        public static OnlineLearner CreateLearner(int seed, bool robustStart)
+        {
             Network network = new Network(new int[] { 3, 6, 1 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, seed, NetworkOptions.Momentum);
             LearnerOptions options = new LearnerOptions();
+            options.RobustStart = robustStart;
             options.DivergenceGuard = true;
             options.SnapshotInterval = 64;
             OnlineLearner learner = new OnlineLearner(network, options);
