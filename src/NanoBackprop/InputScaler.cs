@@ -254,6 +254,12 @@ namespace NanoBackprop
         public bool IsPlausible(int[] raw)
         {
             CheckReading(raw, "raw", "IsPlausible");
+            return IsPlausibleUnchecked(raw);
+        }
+
+        // IsPlausible for a reading its caller has checked (OnlineLearner).
+        internal bool IsPlausibleUnchecked(int[] raw)
+        {
             for (int f = 0; f < means.Length; f++)
             {
                 if (raw[f] < lowest[f] || raw[f] > highest[f])
@@ -320,6 +326,12 @@ namespace NanoBackprop
                 return;
             }
 
+            ObservePlausible(raw);
+        }
+
+        // Observe for a reading its caller has checked and found plausible (OnlineLearner.Learn).
+        internal void ObservePlausible(int[] raw)
+        {
             if (frozen)
             {
                 return;
@@ -490,6 +502,12 @@ namespace NanoBackprop
         {
             CheckReading(raw, "raw", "Scale");
             CheckReading(scaled, "scaled", "Scale");
+            ScaleUnchecked(raw, scaled);
+        }
+
+        // Scale for arrays its caller has checked (OnlineLearner: the reading, and its own buffer).
+        internal void ScaleUnchecked(int[] raw, int[] scaled)
+        {
             for (int f = 0; f < means.Length; f++)
             {
                 scaled[f] = ScaleOne(f, raw[f]);

@@ -206,7 +206,7 @@ namespace NanoBackprop
         public int[] Predict(int[] raw)
         {
             CheckReading(raw, "Predict");
-            scaler.Scale(raw, scaledInput);
+            scaler.ScaleUnchecked(raw, scaledInput);
             int[] outputs = network.Forward(scaledInput);
             if (task == LearnerTask.Classification)
             {
@@ -238,13 +238,13 @@ namespace NanoBackprop
         public int Learn(int[] raw, int[] target)
         {
             CheckLearnArguments(raw, target);
-            if (!scaler.IsPlausible(raw))
+            if (!scaler.IsPlausibleUnchecked(raw))
             {
                 return RejectReading(raw, target);
             }
 
-            scaler.Observe(raw);
-            scaler.Scale(raw, scaledInput);
+            scaler.ObservePlausible(raw);
+            scaler.ScaleUnchecked(raw, scaledInput);
             if (task == LearnerTask.Regression)
             {
                 targetScaler.Observe(target);

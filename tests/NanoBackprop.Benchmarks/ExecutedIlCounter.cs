@@ -386,6 +386,18 @@ namespace NanoBackprop.Benchmarks
             return ((double)counter.Executed / ReplayRows, scaler, squareRoot, networkIl);
         }
 
+        /// <summary>IL per replay row by method (own instructions), after <see cref="MeasureReplay"/>.</summary>
+        public static IEnumerable<KeyValuePair<string, double>> ReplayByMethod(ExecutedIlCounter counter)
+        {
+            for (int m = 0; m < counter.MethodNames.Length; m++)
+            {
+                if (counter.ExecutedByMethod[m] != 0)
+                {
+                    yield return new KeyValuePair<string, double>(counter.MethodNames[m], (double)counter.ExecutedByMethod[m] / ReplayRows);
+                }
+            }
+        }
+
         /// <summary>The report, as Markdown.</summary>
         public static string Run(string assemblyPath)
         {
@@ -417,6 +429,16 @@ namespace NanoBackprop.Benchmarks
             (double row, double scaler, double squareRoot, double networkIl) = MeasureReplay(counter, data.Readings, data.Labels);
             text.AppendLine();
             text.AppendLine($"Occupancy replay (OnlineLearner.Predict then Learn, 5-8-1, the learner's defaults), rows {F(ReplayRows)}–{F(2 * ReplayRows - 1)}: {F(row)} IL per row, of which InputScaler's own methods {F(scaler)}, IntegerMath.Sqrt {F(squareRoot)} (the scaler's square roots), Network's methods {F(networkIl)} (own instructions, callees such as σ not included).");
+            text.AppendLine();
+            text.AppendLine("The Occupancy replay row by method (own instructions, callees not included):");
+            text.AppendLine();
+            text.AppendLine("| method | IL per row | share |");
+            text.AppendLine("|---|---:|---:|");
+            foreach (KeyValuePair<string, double> entry in ReplayByMethod(counter).OrderByDescending(entry => entry.Value))
+            {
+                text.AppendLine($"| {entry.Key} | {F(entry.Value)} | {(entry.Value / row).ToString("0.0 %", CultureInfo.InvariantCulture)} |");
+            }
+
             text.Append(breakdowns);
             return text.ToString();
         }

@@ -214,6 +214,16 @@ public sealed class Q16Tests
             Assert.IsTrue(root * root <= value && (root + 1) * (root + 1) > value, $"Sqrt({value}) = {root}");
         }
 
+        // Where the start changes (every bit length) and where the root steps (squares ± 1).
+        for (int k = 1; k < 64; k++)
+        {
+            foreach (ulong value in new[] { (1UL << k) - 1, 1UL << k, (1UL << k) + 1, (3UL << (k - 1)) - 1, 3UL << (k - 1) })
+            {
+                UInt128 root = IntegerMath.Sqrt(value);
+                Assert.IsTrue(root * root <= value && (root + 1) * (root + 1) > value, $"Sqrt({value}) = {root}");
+            }
+        }
+
         var random = new Random(2026);
         for (int n = 0; n < 20_000; n++)
         {
