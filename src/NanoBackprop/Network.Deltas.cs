@@ -123,10 +123,15 @@ namespace NanoBackprop
         // One pass per neuron, written for the interpreter, on magnitudes (rounding half away from
         // zero is symmetric, |RoundShift(s, e)| = RoundShift(|s|, e), and f' ≥ 0, so the sign is put
         // back once): the cut's bit length is a binary search on the upper 32 bits written out (the
-        // sum has at least 33 bits there), a sigmoid layer calls Sigmoid.DerivativeQ30 directly,
-        // and LeastRoom's search for the layer's shift runs in the same pass (its rule, with its
-        // bound 14 + units - shift kept as `roomLimit - excessBits`; the shift only falls, so
-        // taking it neuron by neuron gives LeastRoom's result). StoreDeltas then stores.
+        // sum has at least 33 bits there), and a sigmoid layer calls Sigmoid.DerivativeQ30 directly.
+        // LeastRoom's shift is the least of room - excessBits - BitLength(|δ|) over the non-zero
+        // deltas (room = 14 + the units before the cut, at least 76; a zero delta has no say), at
+        // most MaxDeltaShift: room - Q, with Q the largest excessBits + BitLength(|δ|). The pass
+        // takes Q with one BitLength per layer instead of one per neuron that lowers the shift:
+        // every neuron ORs |δ| >> (31 - excessBits) into `highBits`, whose bit length is then
+        // max(0, Q - 31) (a shift right by s takes s bits off a bit length, down to 0). When it is
+        // 0, Q ≤ 31 and room - Q ≥ 45 exceeds MaxDeltaShift, which is then the shift, as it is
+        // for a layer of zero deltas. StoreDeltas then stores.
         private void FinishPropagation(int l)
         {
             int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
@@ -137,8 +142,7 @@ namespace NanoBackprop
             Activation activation = hiddenActivation;
             bool sigmoid = activation == Activation.Sigmoid;
             int room = 30 - Q16.FractionalBits + upperUnits; // LeastRoom's 14 + units, before the cut
-            int shift = MaxDeltaShift;
-            int roomLimit = room - shift;
+            long highBits = 0;
             for (int i = 0; i < fanIn; i++)
             {
                 long sum = values[i];
@@ -185,17 +189,11 @@ namespace NanoBackprop
                 long product = magnitude * (sigmoid ? Sigmoid.DerivativeQ30(lowerPreActivations[i]) : Activations.Derivative(activation, lowerPreActivations[i]));
                 values[i] = sum >= 0 ? product : -product;
                 units[i] = upperUnits - excessBits;
-
-                // LeastRoom's step: allowedBits = 14 + units - shift is at least 15 here (units ≥ 31).
-                int allowedBits = roomLimit - excessBits;
-                if (allowedBits < 63 && product >> allowedBits != 0)
-                {
-                    shift = room - excessBits - IntegerMath.BitLength((ulong)product);
-                    roomLimit = room - shift;
-                }
+                highBits |= product >> (31 - excessBits);
             }
 
-            StoreDeltas(l - 1, fanIn, shift);
+            int shift = highBits != 0 ? room - 31 - IntegerMath.BitLength((ulong)highBits) : MaxDeltaShift; // room - Q
+            StoreDeltas(l - 1, fanIn, shift < MaxDeltaShift ? shift : MaxDeltaShift);
         }
 
         // The definition of FinishPropagation (LearnByDefinition uses it, through

@@ -116,6 +116,65 @@ public sealed class DifferentialTests
 
     public TestContext TestContext { get; set; } = null!;
 
+    // FinishPropagation takes the layer's shift from the OR of |δ| >> (31 - excessBits) (see its
+    // comment); when that is 0 although some δ is not (every neuron's excessBits + BitLength(|δ|)
+    // ≤ 31, which ordinary sums never reach: their largest term alone has about 2^29·|w| in these
+    // units), the shift is MaxDeltaShift. Built here: both hidden neurons saturated (z = 11.0, σ'
+    // about 2^14 in Q2.30), the output with the large error wired to neither (weights 0), the
+    // other wired by 1 LSB with an error of 1 LSB. The fast path must give the definition's
+    // deltas and shift, and the definition's own exact deltas show that the case was reached.
+    [TestMethod]
+    public void TheHiddenShiftIsTheDefinitionsWhenEveryProductIsBelow2To31()
+    {
+        foreach (bool backward in new[] { false, true })
+        {
+            NetworkOptions options = backward ? NetworkOptions.GradientAccumulation : NetworkOptions.None;
+            Network fast = new(new[] { 1, 2, 2 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 3, options);
+            Network definition = new(new[] { 1, 2, 2 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 3, options);
+            foreach (Network network in new[] { fast, definition })
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    network.SetWeight(0, i, 0, 100 * Q16.One);
+                    network.SetBias(0, i, 0);
+                    network.SetWeight(1, 0, i, 0);
+                    network.SetWeight(1, 1, i, 1);
+                }
+
+                network.LearningRate = 1;
+            }
+
+            int[] input = { Q16.FromDouble(0.11) };
+            int[] output = (int[])fast.Forward(input).Clone();
+            int[] target = { 0, output[1] + 1 };
+            if (backward)
+            {
+                fast.Forward(input);
+                definition.Forward(input);
+                fast.Backward(target, Loss.BinaryCrossEntropy);
+                definition.BackwardByDefinition(target, Loss.BinaryCrossEntropy);
+            }
+            else
+            {
+                Assert.AreEqual(definition.LearnByDefinition(input, target), fast.Learn(input, target));
+            }
+
+            AssertSameState(definition, fast, $"backward {backward}");
+            var exact = (long[])typeof(Network).GetField("exactDeltas", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(definition)!;
+            var units = (int[])typeof(Network).GetField("exactDeltaUnits", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(definition)!;
+            var shifts = (int[])typeof(Network).GetField("deltaShifts", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(definition)!;
+            int upperUnits = 2 * Q16.FractionalBits + shifts[1] + Activations.DerivativeFractionalBits;
+            for (int i = 0; i < 2; i++)
+            {
+                int excessBits = upperUnits - units[i];
+                int bits = IntegerMath.BitLength((ulong)Math.Abs(exact[i]));
+                Assert.IsTrue(exact[i] != 0 && excessBits + bits <= 31, $"backward {backward}, neuron {i}: |δ| = {exact[i]}, excessBits {excessBits}");
+            }
+
+            Assert.AreEqual(Network.MaxDeltaShift, shifts[0], $"backward {backward}: the hidden layer's shift");
+        }
+    }
+
     [TestMethod]
     public void ForwardsSigmoidEqualsSigmoidEvaluateAtEveryPreActivationWithin13()
     {
