@@ -11,7 +11,7 @@ namespace NanoBackprop
         // units of 2^-46 (Q16.16 error × Q2.30 derivative), at most 2^61.
         private void ComputeOutputDeltas(int[] target, Loss sampleLoss)
         {
-            if (sampleLoss == Loss.BinaryCrossEntropy)
+            if (sampleLoss != Loss.MeanSquaredError)
             {
                 StoreCrossEntropyDeltas(deltas.Length - 1, activations[activations.Length - 1], target);
                 return;
@@ -40,9 +40,10 @@ namespace NanoBackprop
             StoreDeltas(last, outputs.Length, LeastRoom(outputs.Length));
         }
 
-        // Fast path of ComputeOutputDeltasByDefinition's cross-entropy case (the same bits): every
-        // exact δ is (y - t)·2^30 in units of 2^-46, where y and t are in [0, 1] (a sigmoid output,
-        // a checked target), so |y - t| ≤ 2^16 needs no saturation. For these LeastRoom's rule gives
+        // Fast path of ComputeOutputDeltasByDefinition's cross-entropy cases, binary and categorical
+        // (the same bits): every exact δ is (y - t)·2^30 in units of 2^-46, where y and t are in
+        // [0, 1] (a sigmoid output or a softmax probability, a checked target), so |y - t| ≤ 2^16
+        // needs no saturation. For these LeastRoom's rule gives
         // shift = 30 - BitLength(max |y - t|) (30 when every error is 0: the largest delta has
         // BitLength(|y - t|) + 30 bits in units of 2^-46, room 30 - 16 + 46 - that), and StoreDeltas'
         // rounding of (y - t)·2^30 by 30 - shift bits is exact: δ = (y - t)·2^shift, below 2^30.

@@ -38,7 +38,7 @@ namespace NanoBackprop.Benchmarks
         public static readonly string[] EngineOperations =
         {
             "Forward", "Learn, plain SGD", "Learn, momentum 0.9", "Learn, stochastic rounding", "Learn, momentum + stochastic rounding",
-            "Learn, 16-bit weights + stochastic rounding", "Forward + Backward + ApplyGradients", "learner: Predict + Learn, Occupancy row",
+            "Learn, 16-bit weights + stochastic rounding", "Forward, softmax output", "Learn, plain SGD, softmax + categorical cross-entropy", "Forward + Backward + ApplyGradients", "learner: Predict + Learn, Occupancy row",
             "learner, scaler frozen: Predict + Learn, Occupancy row", "model save (ModelBlob.Write)", "model load (ModelBlob.Read)",
         };
 
@@ -202,7 +202,7 @@ namespace NanoBackprop.Benchmarks
                 NanoClrRow? baseLearn = timings.Find(topology, "baseline Learn");
                 foreach (NanoClrRow row in timings.Rows.Where(r => r.Topology == topology && !r.Operation.StartsWith("baseline", StringComparison.Ordinal)))
                 {
-                    NanoClrRow? comparator = row.Operation == "Forward" ? baseForward
+                    NanoClrRow? comparator = row.Operation.StartsWith("Forward", StringComparison.Ordinal) && !row.Operation.Contains("Backward", StringComparison.Ordinal) ? baseForward
                         : row.Operation.StartsWith("model", StringComparison.Ordinal) ? null
                         : baseLearn;
                     string baselineName = comparator == null ? "—" : comparator.Operation.Substring("baseline ".Length);

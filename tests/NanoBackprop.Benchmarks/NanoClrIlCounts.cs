@@ -74,6 +74,17 @@ namespace NanoBackprop.Benchmarks
                 result[(topology, "Learn, stochastic rounding")] = Per(library, k => learn.Invoke(stochastic, new object[] { inputs[k], targets[k] }));
                 result[(topology, "Learn, momentum + stochastic rounding")] = Per(library, k => learn.Invoke(both, new object[] { inputs[k], targets[k] }));
                 result[(topology, "Learn, 16-bit weights + stochastic rounding")] = Per(library, k => learn.Invoke(narrow, new object[] { inputs[k], targets[k] }));
+                // The softmax rows: the same hidden layers, a softmax over the outputs (2 where the
+                // topology has one), categorical cross-entropy, the program's one-hot targets.
+                int[] softmaxSizes = (int[])sizes.Clone();
+                softmaxSizes[^1] = Math.Max(2, sizes[^1]);
+                object softmax = Activator.CreateInstance(network, softmaxSizes, Enum.ToObject(library.GetType("NanoBackprop.Activation"), (int)Activation.Sigmoid),
+                    Enum.ToObject(library.GetType("NanoBackprop.Activation"), (int)Activation.Softmax), Enum.ToObject(library.GetType("NanoBackprop.Loss"), (int)Loss.CategoricalCrossEntropy), 1,
+                    Enum.ToObject(library.GetType("NanoBackprop.NetworkOptions"), 0))!;
+                network.GetProperty("LearningRate")!.SetValue(softmax, 6554);
+                int[][] oneHot = OneHot(softmaxSizes[^1]);
+                result[(topology, "Forward, softmax output")] = Per(library, k => forward.Invoke(softmax, new object[] { inputs[k] }));
+                result[(topology, "Learn, plain SGD, softmax + categorical cross-entropy")] = Per(library, k => learn.Invoke(softmax, new object[] { inputs[k], oneHot[k] }));
                 result[(topology, "Forward + Backward + ApplyGradients")] = Per(library, k =>
                 {
                     forward.Invoke(accumulating, new object[] { inputs[k] });
@@ -149,6 +160,19 @@ namespace NanoBackprop.Benchmarks
             }
 
             return result;
+        }
+
+        /// <summary>NanoClr/EngineTiming.cs's Samples.OneHot: sample k's class is (k / 2 + k mod 2) mod classes.</summary>
+        public static int[][] OneHot(int classes)
+        {
+            var targets = new int[16][];
+            for (int k = 0; k < 16; k++)
+            {
+                targets[k] = new int[classes];
+                targets[k][(k / 2 + (k & 1)) % classes] = Q16.One;
+            }
+
+            return targets;
         }
 
         /// <summary>The samples of NanoClr/EngineTiming.cs's Samples class, bit for bit (same xorshift, same seed).</summary>

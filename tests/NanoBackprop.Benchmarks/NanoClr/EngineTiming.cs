@@ -58,6 +58,20 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             }
         }
 
+        /// <summary>One-hot targets over <paramref name="classes"/> for the same 16 samples: the two
+        /// samples of each input get neighbouring classes (a softmax network's targets).</summary>
+        public static int[][] OneHot(int classes)
+        {
+            int[][] targets = new int[Count][];
+            for (int k = 0; k < Count; k++)
+            {
+                targets[k] = new int[classes];
+                targets[k][(k / 2 + (k & 1)) % classes] = 65536;
+            }
+
+            return targets;
+        }
+
         public int Next()
         {
             int k = next;
@@ -69,15 +83,16 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
     public sealed class EngineForward : TimedOperation
     {
         private readonly Network network; private readonly Samples samples;
-        public EngineForward(Network network, Samples samples) { Name = "Forward"; this.network = network; this.samples = samples; }
+        public EngineForward(string name, Network network, Samples samples) { Name = name; this.network = network; this.samples = samples; }
         public override void Run(int calls) { for (int c = 0; c < calls; c++) network.Forward(samples.Inputs[samples.Next()]); }
     }
 
     public sealed class EngineLearn : TimedOperation
     {
-        private readonly Network network; private readonly Samples samples;
-        public EngineLearn(string name, Network network, Samples samples) { Name = name; this.network = network; this.samples = samples; }
-        public override void Run(int calls) { for (int c = 0; c < calls; c++) { int k = samples.Next(); network.Learn(samples.Inputs[k], samples.Targets[k]); } }
+        private readonly Network network; private readonly Samples samples; private readonly int[][] targets;
+        public EngineLearn(string name, Network network, Samples samples) : this(name, network, samples, samples.Targets) { }
+        public EngineLearn(string name, Network network, Samples samples, int[][] targets) { Name = name; this.network = network; this.samples = samples; this.targets = targets; }
+        public override void Run(int calls) { for (int c = 0; c < calls; c++) { int k = samples.Next(); network.Learn(samples.Inputs[k], targets[k]); } }
     }
 
     /// <summary>A mini-batch of one through the gradient API: Forward, Backward, ApplyGradients.</summary>
@@ -243,6 +258,15 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             Network narrow = NewNetwork(sizes, NetworkOptions.NarrowWeights);
             narrow.StochasticRounding = true;
 
+            // The softmax path: the same hidden layers, a softmax output over the topology's outputs
+            // (2 classes where it has one output: 5-8-1 becomes 5-8-2), categorical cross-entropy.
+            int[] softmaxSizes = new int[sizes.Length];
+            Array.Copy(sizes, softmaxSizes, sizes.Length);
+            softmaxSizes[sizes.Length - 1] = outputs < 2 ? 2 : outputs;
+            var softmax = new Network(softmaxSizes, Activation.Sigmoid, Activation.Softmax, Loss.CategoricalCrossEntropy, 1, NetworkOptions.None);
+            softmax.LearningRate = BenchSettings.LearningRate;
+            int[][] oneHot = Samples.OneHot(softmaxSizes[sizes.Length - 1]);
+
             var blobLearner = new OnlineLearner(NewNetwork(sizes, NetworkOptions.None), NewBlobOptions());
             byte[] blob = new byte[ModelBlob.SizeOf(blobLearner)];
             ModelBlob.Write(blobLearner, blob, 0);
@@ -250,7 +274,7 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             // The baseline has one hidden layer: it runs beside the topologies that have one.
             bool withBaseline = sizes.Length == 3;
             bool withLearner = topology == "5-8-1";
-            int count = 9 + (withBaseline ? 4 : 0) + (withLearner ? 2 : 0);
+            int count = 11 + (withBaseline ? 4 : 0) + (withLearner ? 2 : 0);
             var operations = new TimedOperation[count];
             int n = 0;
             if (withBaseline)
@@ -262,12 +286,14 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
                 operations[n++] = new PrototypeLearn("prototype Learn, fixed delta exponents, no weight clamp", new FixedExponentQ16Mlp(sizes[0], sizes[1], sizes[2], 1, false), samples);
             }
 
-            operations[n++] = new EngineForward(lean, samples);
+            operations[n++] = new EngineForward("Forward", lean, samples);
             operations[n++] = new EngineLearn("Learn, plain SGD", lean, samples);
             operations[n++] = new EngineLearn("Learn, momentum 0.9", momentum, samples);
             operations[n++] = new EngineLearn("Learn, stochastic rounding", stochastic, samples);
             operations[n++] = new EngineLearn("Learn, momentum + stochastic rounding", both, samples);
             operations[n++] = new EngineLearn("Learn, 16-bit weights + stochastic rounding", narrow, samples);
+            operations[n++] = new EngineForward("Forward, softmax output", softmax, samples);
+            operations[n++] = new EngineLearn("Learn, plain SGD, softmax + categorical cross-entropy", softmax, samples, oneHot);
             operations[n++] = new EngineBackwardApply(accumulating, samples);
             if (withLearner)
             {
