@@ -6,12 +6,12 @@ namespace NanoBackprop
         /// <summary>⌊√value⌋ for any 64-bit unsigned value, exact.</summary>
         /// <remarks>
         /// Integer Newton iteration x ← ⌊(x + ⌊value/x⌋)/2⌋, which from any start at or above
-        /// ⌊√value⌋ falls until the first iterate that does not, which is ⌊√value⌋. It starts from
-        /// its first step from 2^h, the power of two at or above the root (2^(2h-2) ≤ value &lt;
-        /// 2^(2h)), taken with shifts: ⌊value/2^h⌋ is value &gt;&gt; h, so the start costs no 64-bit
-        /// division (a library routine on a 32-bit core), and each further step costs one: a few
-        /// in all, against 32 steps of the bit-by-bit method. The input scaler takes one root per
-        /// feature every time it standardises a reading.
+        /// ⌊√value⌋ falls until the first iterate that does not, which is ⌊√value⌋. The start is
+        /// the step from 2^h, the power of two at or above the root (2^(2h-2) ≤ value &lt; 2^(2h)),
+        /// taken with shifts: ⌊value/2^h⌋ is value &gt;&gt; h, so it costs no 64-bit division (a
+        /// library routine on a 32-bit core); each further step costs one, a few in all, against
+        /// 32 steps of the bit-by-bit method. The input scaler takes one root per feature every
+        /// time it standardises a reading.
         /// </remarks>
         public static ulong Sqrt(ulong value)
         {
