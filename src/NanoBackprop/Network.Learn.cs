@@ -51,21 +51,14 @@ namespace NanoBackprop
                     UpdateLayerStochastic(l);
                 }
             }
-            else if (updateRule == UpdateRule.Momentum)
-            {
-                for (int l = last; l >= frozenLayers; l--)
-                {
-                    PropagateBelow(l);
-                    UpdateLayerMomentum(l);
-                }
-            }
             else
             {
-                // UpdateRule.MomentumStochastic has no fast path: the definition is the code.
+                // UpdateRule.Momentum, or UpdateRule.MomentumStochastic with stochastic rounding.
+                bool stochastic = updateRule == UpdateRule.MomentumStochastic;
                 for (int l = last; l >= frozenLayers; l--)
                 {
                     PropagateBelow(l);
-                    ReferenceUpdateLayer(l);
+                    UpdateLayerMomentum(l, stochastic);
                 }
             }
 
@@ -245,7 +238,7 @@ namespace NanoBackprop
         /// <summary>Momentum buffers, round to nearest: UpdateLayerMomentum.</summary>
         Momentum = 2,
 
-        /// <summary>Momentum buffers, stochastic rounding: the definition, ReferenceUpdateLayer.</summary>
+        /// <summary>Momentum buffers, stochastic rounding: UpdateLayerMomentum with UpdateRowMomentumStochastic.</summary>
         MomentumStochastic = 3,
     }
 }

@@ -4,8 +4,8 @@ namespace NanoBackprop
     // bias, one gradient at a time. It is the specification: each fast path (UpdateLayerPlain,
     // UpdateLayerStochastic, UpdateLayerMomentum, AccumulateGradients) says which rule it
     // implements, and the differential tests run it beside this code and compare the whole
-    // state after every step. Momentum with stochastic rounding and ApplyGradients have no fast
-    // path: this code is what runs for them.
+    // state after every step. ApplyGradients has no fast path (a division per weight, once per
+    // mini-batch): this code is what runs for it, as it is for 16-bit weights with momentum.
     //
     // Per sample (Learn), for neuron j of layer l + 1 with delta δ_j (units 2^-(16 + shift)),
     // input a_i (Q16.16) and rate lr (Q16.16):

@@ -41,8 +41,8 @@ namespace NanoBackprop
     /// UpdateLayerStochastic / UpdateRowStochastic (Network.UpdateStochastic.cs)</description></item>
     /// <item><term>Learn, momentum buffers (any μ, 0 included), round to nearest</term><description>PropagateDeltas,
     /// then UpdateLayerMomentum / UpdateRowMomentum (Network.UpdateMomentum.cs)</description></item>
-    /// <item><term>Learn, momentum buffers, stochastic rounding</term><description>PropagateDeltas, then the
-    /// definition ReferenceUpdateLayer (Network.ReferenceUpdate.cs)</description></item>
+    /// <item><term>Learn, momentum buffers, stochastic rounding</term><description>PropagateDeltas, then
+    /// UpdateLayerMomentum / UpdateRowMomentumStochastic (Network.UpdateMomentum.cs)</description></item>
     /// <item><term>ApplyGradients, any options</term><description>the definition ReferenceApplyGradients
     /// (Network.ReferenceUpdate.cs)</description></item>
     /// <item><term>Backward</term><description>AccumulateGradients (Network.Gradients.cs), the fast path of

@@ -19,6 +19,7 @@ namespace NanoBackprop.Benchmarks
             ("UpdateLayerPlain", 1, "Learn, plain SGD, first layer: one weight's update (per weight)"),
             ("UpdateRowMomentum", 0, "Learn with momentum: one weight's update (per weight)"),
             ("UpdateRowStochastic", 0, "Learn with stochastic rounding: one weight's update (per weight)"),
+            ("UpdateRowMomentumStochastic", 0, "Learn with momentum and stochastic rounding: one weight's update (per weight)"),
             ("PropagateDeltas", 0, "Learn/Backward: one term of a delta's sum over the fan-out (per weight)"),
             ("AccumulateGradients", 0, "Backward: one weight's gradient (per weight)"),
         };
