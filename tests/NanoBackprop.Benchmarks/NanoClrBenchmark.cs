@@ -238,7 +238,7 @@ namespace NanoBackprop.Benchmarks
             }
 
             text.AppendLine();
-            text.AppendLine("The baseline (../shared/baselines/HandWrittenQ16Mlp.cs) has one hidden layer, so 16-32-16-4 has no baseline rows. Every engine network: sigmoid layers, binary cross-entropy (the baseline's loss), learning rate 0.1, seed 1.");
+            text.AppendLine("The baseline (../shared/baselines/HandWrittenQ16Mlp.cs) has one hidden layer, so 16-32-16-4 has no baseline rows. Every engine network: sigmoid layers, binary cross-entropy (the baseline's loss), learning rate 0.1, seed 1; the softmax rows replace the output layer with a softmax over the outputs (2 classes on 5-8-1, so 5-8-2) and learn with categorical cross-entropy.");
             return text.ToString();
         }
 

@@ -24,7 +24,7 @@ namespace NanoBackprop.Benchmarks
             text.AppendLine($"| fixed point (OnlineLearner: scaler, class balance, Network.Learn) | {fixedRate:N0} | {1e9 / fixedRate:N0} |");
             text.AppendLine($"| plain double MLP (same integer scaler, plain SGD) | {doubleRate:N0} | {1e9 / doubleRate:N0} |");
             text.AppendLine();
-            text.AppendLine("Model blob: ModelBlob.Write and ModelBlob.Read (checks, CRC-32 bit by bit, then copies) on an OnlineLearner with the divergence guard; median of 200 batches.");
+            text.AppendLine("Model blob: ModelBlob.Write and ModelBlob.Read (checks, CRC-32, then copies) on an OnlineLearner with the divergence guard; median of 200 batches.");
             text.AppendLine();
             text.AppendLine("| topology | blob bytes | save µs | load µs |");
             text.AppendLine("|---|---:|---:|---:|");
