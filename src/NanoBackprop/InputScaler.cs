@@ -677,35 +677,30 @@ namespace NanoBackprop
             }
 
             // The count byte is 255 for a scaler without the robust start (no readings follow).
-            // A blob whose scaler kept readings loads into one without as a version-3 blob does
-            // (no kept readings), and the other way round.
+            // ModelBlob refuses a blob of the other layout by its size, so a count byte that says
+            // the other layout is corruption behind a valid CRC: refused before anything is read
+            // past it.
             bool keeps = startReadings.Length > 0;
             int storedBuffered = cursor.Byte(keeps ? buffered : WithoutRobustStart);
-            bool storedKeeps = storedBuffered != WithoutRobustStart;
-            if (storedKeeps && storedBuffered > RobustStartReadings && cursor.Reading)
+            if (cursor.Reading && (keeps ? storedBuffered > RobustStartReadings : storedBuffered != WithoutRobustStart))
             {
-                throw new InvalidModelException("Model: scaler robust-start count " + storedBuffered + " is outside 0 to " + RobustStartReadings + " (or " + WithoutRobustStart + ": none kept).");
+                throw new InvalidModelException("Model: scaler robust-start count " + storedBuffered + (keeps
+                    ? " is outside 0 to " + RobustStartReadings + " (this learner keeps its first readings: LearnerOptions.RobustStart = true)."
+                    : "; this learner keeps no readings (LearnerOptions.RobustStart = false) and needs " + WithoutRobustStart + "."));
             }
 
-            bool same = storedKeeps == keeps;
             if (cursor.Copying)
             {
-                buffered = same && keeps ? storedBuffered : 0;
+                buffered = keeps ? storedBuffered : 0;
             }
 
-            int storedLength = storedKeeps ? means.Length * RobustStartReadings : 0;
-            for (int k = 0; k < storedLength; k++)
+            for (int k = 0; k < startReadings.Length; k++)
             {
-                int reading = cursor.Int32(same ? startReadings[k] : 0);
-                if (cursor.Copying && same)
+                int reading = cursor.Int32(startReadings[k]);
+                if (cursor.Copying)
                 {
                     startReadings[k] = reading;
                 }
-            }
-
-            if (cursor.Copying && !same)
-            {
-                Array.Clear(startReadings, 0, startReadings.Length);
             }
 
             for (int f = 0; f < outlierRun.Length; f++)

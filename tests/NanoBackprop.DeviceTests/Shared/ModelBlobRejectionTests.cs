@@ -20,10 +20,10 @@ namespace NanoBackprop.DeviceTests
     public class ModelBlobRejectionTests
     {
         /// <summary>Fingerprint of the source learner's blob (what the live learner holds after a good Read).</summary>
-        public const uint ExpectedSourceFingerprint = 266660141u; // blob version 3 (4171563730 in version 2, 3219637506 in version 1)
+        public const uint ExpectedSourceFingerprint = 266660141u; // blob version 4 (1543907021 in version 3, 4171563730 in version 2, 3219637506 in version 1)
 
         /// <summary>Fingerprint of the live learner's blob, which every rejection must leave as it is.</summary>
-        public const uint ExpectedLiveFingerprint = 1726239500u; // blob version 3 (2817947753 in version 2, 768992393 in version 1)
+        public const uint ExpectedLiveFingerprint = 1726239500u; // blob version 4 (3398264901 in version 3, 2817947753 in version 2, 768992393 in version 1)
 
         // Offsets in the blob of a 3-layer learner: "NBPM" 0-3, version 4-5, fractional bits 6,
         // layer count 7, layer sizes 8-13, hidden activation 14; the first weight at 45.
@@ -104,6 +104,20 @@ namespace NanoBackprop.DeviceTests
             DeviceTestSupport.WriteInt32(liar, FirstWeightOffset, Network.MaxWeight + 1);
             DeviceTestSupport.WriteInt32(liar, liar.Length - 4, (int)Crc32.Compute(liar, 0, liar.Length - 4));
             AssertRejected(live, liar, liar.Length, "weight is beyond");
+            AssertLoads(live, blob);
+        }
+
+        [TestMethod]
+        public void ARobustStartCountOfTheOtherLayoutBehindAValidCrcIsRejectedAndChangesNothing()
+        {
+            // The input scaler's robust-start count byte (before its 3 × 16 kept readings, the 3
+            // outlier-run flags and the CRC) set to 255, which only a learner without the robust
+            // start writes: refused before the readings are read.
+            byte[] blob = SourceBlob();
+            OnlineLearner live = LiveLearner();
+            byte[] liar = Replaced(blob, blob.Length - 4 - (1 + 4 * 16 * 3 + 3), 255);
+            DeviceTestSupport.WriteInt32(liar, liar.Length - 4, (int)Crc32.Compute(liar, 0, liar.Length - 4));
+            AssertRejected(live, liar, liar.Length, "scaler robust-start count 255 is outside 0 to 16");
             AssertLoads(live, blob);
         }
 

@@ -364,10 +364,41 @@ public sealed class RobustStartTests
         CollectionAssert.AreEqual(before, after);
     }
 
+    [TestMethod]
+    [DataRow(true, 255)]
+    [DataRow(false, 0)]
+    [DataRow(false, 16)]
+    public void ACountByteOfTheOtherRobustStartOptionIsRefusedAndChangesNothing(bool robustStart, int count)
+    {
+        // A blob of this learner's size whose count byte says the other layout (255 where readings
+        // follow, or a count where none do), behind a valid CRC: refused as corrupt, with the
+        // field named, before anything is read past it, and the learner is unchanged.
+        OnlineLearner source = Regression(out _, robustStart: robustStart);
+        Feed(source, 0, 5);
+        byte[] blob = new byte[ModelBlob.SizeOf(source)];
+        ModelBlob.Write(source, blob, 0);
+        int at = RobustStartOffset(source, blob);
+        Assert.AreEqual(robustStart ? 5 : 255, blob[at], "the input scaler's count byte");
+        blob[at] = (byte)count;
+        ModelBlob.PutUInt32(blob, blob.Length - 4, Crc32.Compute(blob, 0, blob.Length - 4));
+        OnlineLearner target = Regression(out _, seed: 9, robustStart: robustStart);
+        byte[] before = new byte[ModelBlob.SizeOf(target)];
+        ModelBlob.Write(target, before, 0);
+        var error = Assert.ThrowsExactly<InvalidModelException>(() => ModelBlob.Read(target, blob, 0, blob.Length));
+        StringAssert.Contains(error.Message, "scaler robust-start count " + count);
+        byte[] after = new byte[before.Length];
+        ModelBlob.Write(target, after, 0);
+        CollectionAssert.AreEqual(before, after);
+    }
+
     // Where the input scaler's robust start begins in a learner's version-4 blob: before both
     // scalers' parts (input, then target) and the CRC.
     private static int RobustStartOffset(OnlineLearner learner, byte[] blob) =>
-        blob.Length - 4 - RobustStartBytes(learner.Scaler.FeatureCount) - (learner.TargetScaler != null ? RobustStartBytes(learner.TargetScaler.FeatureCount) : 0);
+        blob.Length - 4 - RobustStartBytes(learner.Scaler) - (learner.TargetScaler != null ? RobustStartBytes(learner.TargetScaler) : 0);
+
+    // A scaler's robust start in the blob: the count byte, its kept readings if it keeps any, a flag per feature.
+    private static int RobustStartBytes(InputScaler scaler) =>
+        scaler.KeepsReadings ? RobustStartBytes(scaler.FeatureCount) : 1 + scaler.FeatureCount;
 
     // The version-3 blob of a learner: its version-4 blob without the robust start's bytes (each
     // scaler: 1 + 64·features + features) at the end, the version field 3 and the CRC recomputed.
