@@ -25,7 +25,7 @@ namespace NanoBackprop
         public const int ReferenceElementBytes = 12;
 
         /// <summary>Instance fields of <see cref="Network"/>; a desktop test checks it by reflection.</summary>
-        public const int NetworkFieldCount = 28;
+        public const int NetworkFieldCount = 27;
 
         /// <summary>
         /// The softmax tables (exp in three parts and ln, <see cref="Softmax"/>), created the first

@@ -20,33 +20,54 @@ namespace NanoBackprop
             ComputeOutputDeltasByDefinition(target, sampleLoss);
         }
 
-        // The definition of the output deltas, for every loss: the exact products, LeastRoom's
-        // shift, StoreDeltas' rounding. LearnByDefinition uses it; ComputeOutputDeltas runs it for
-        // squared error and StoreCrossEntropyDeltas, its fast path, for cross-entropy.
+        // The definition of the output deltas, for every loss. The exact δ_j are products in units
+        // of 2^-46 (a Q16.16 error, saturated, times a Q2.30 derivative, or shifted by 30 bits for
+        // cross-entropy): at most 2^61. They are stored block floating with one exponent: as many
+        // fractional bits beyond Q16.16 (0 to MaxDeltaShift) as the largest leaves room for below
+        // 2^30, shift = 60 - BitLength(max |δ_j|) (0 if that is negative: only a squared error's
+        // product can exceed 2^60, and its deltas saturate at Q16.16), so that a layer of tiny deltas (a saturated
+        // output's 1e-7) keeps its precision instead of rounding to 0 LSB; each δ_j is then
+        // rounded once by 30 - shift bits (none at MaxDeltaShift). LearnByDefinition uses it;
+        // ComputeOutputDeltas runs it for squared error and StoreCrossEntropyDeltas, its fast path,
+        // for cross-entropy.
         private void ComputeOutputDeltasByDefinition(int[] target, Loss sampleLoss)
         {
             int last = deltas.Length - 1;
             int[] outputs = activations[activations.Length - 1];
             int[] outputPreActivations = preActivations[last];
+            long[] exact = exactDeltas;
+            long largest = 0;
             for (int j = 0; j < outputs.Length; j++)
             {
                 long error = Q16.Subtract(outputs[j], target[j]);
-                exactDeltas[j] = sampleLoss != Loss.MeanSquaredError
+                exact[j] = sampleLoss != Loss.MeanSquaredError
                     ? error << Activations.DerivativeFractionalBits
                     : error * Activations.Derivative(outputActivation, outputPreActivations[j]);
-                exactDeltaUnits[j] = Q16.FractionalBits + Activations.DerivativeFractionalBits;
+                long magnitude = exact[j] >= 0 ? exact[j] : -exact[j];
+                largest = magnitude > largest ? magnitude : largest;
             }
 
-            StoreDeltas(last, outputs.Length, LeastRoom(outputs.Length));
+            int shift = OutputUnits - Q16.FractionalBits + 30 - IntegerMath.BitLength((ulong)largest);
+            shift = shift < 0 ? 0 : shift > MaxDeltaShift ? MaxDeltaShift : shift;
+            int down = OutputUnits - Q16.FractionalBits - shift; // 0 to 30
+            int[] layerDeltas = deltas[last];
+            for (int j = 0; j < outputs.Length; j++)
+            {
+                layerDeltas[j] = Q16.Saturate(down > 0 ? Q16.RoundShift(exact[j], down) : exact[j]);
+            }
+
+            deltaShifts[last] = shift;
         }
+
+        // Units of an exact output delta: 2^-(16 + 30), a Q16.16 error times a Q2.30 derivative.
+        private const int OutputUnits = Q16.FractionalBits + Activations.DerivativeFractionalBits;
 
         // Fast path of ComputeOutputDeltasByDefinition's cross-entropy cases, binary and categorical
         // (the same bits): every exact δ is (y - t)·2^30 in units of 2^-46, where y and t are in
         // [0, 1] (a sigmoid output or a softmax probability, a checked target), so |y - t| ≤ 2^16
-        // needs no saturation. For these LeastRoom's rule gives
-        // shift = 30 - BitLength(max |y - t|) (30 when every error is 0: the largest delta has
-        // BitLength(|y - t|) + 30 bits in units of 2^-46, room 30 - 16 + 46 - that), and StoreDeltas'
-        // rounding of (y - t)·2^30 by 30 - shift bits is exact: δ = (y - t)·2^shift, below 2^30.
+        // needs no saturation. For these the definition's shift 60 - BitLength(max |(y - t)·2^30|)
+        // is 30 - BitLength(max |y - t|) (30 when every error is 0), and its rounding of
+        // (y - t)·2^30 by 30 - shift bits is exact: δ = (y - t)·2^shift, below 2^30.
         private void StoreCrossEntropyDeltas(int last, int[] outputs, int[] target)
         {
             int[] layerDeltas = deltas[last];
@@ -69,9 +90,8 @@ namespace NanoBackprop
         }
 
         // δ of layer l's inputs (hidden layer l) from layer l's deltas and weights:
-        // δ_i = f'(z_i)·Σ_j w_ji δ_j. The sum is exact (at most 511·2^23·2^31 < 2^63) in units of
-        // 2^-(32 + shift); it is cut to 32 significant bits (a relative error below 2^-31) so that
-        // its product with the Q2.30 derivative is exact in 64 bits too.
+        // δ_i = f'(z_i)·Σ_j w_ji δ_j. The sums are exact (at most 511·2^23·2^31 < 2^63) in units of
+        // 2^-(32 + shift); FinishPropagation cuts, multiplies and stores them.
         private void PropagateDeltas(int l)
         {
             int[] layerWeights = weights[l];
@@ -116,179 +136,142 @@ namespace NanoBackprop
             FinishPropagationByDefinition(l);
         }
 
-        // exactDeltas[i] holds Σ_j w_ji δ_j for layer l's inputs, exact (at most 511·2^23·2^31 <
-        // 2^63) in units of 2^-(32 + shift). Each sum is cut to 32 significant bits (a relative
-        // error below 2^-31) so that its product with the Q2.30 derivative is exact in 64 bits,
-        // and the layer's deltas are normalised.
-        //
-        // One pass per neuron, written for the interpreter, on magnitudes (rounding half away from
-        // zero is symmetric, |RoundShift(s, e)| = RoundShift(|s|, e), and f' ≥ 0, so the sign is put
-        // back once): the cut's bit length is a binary search on the upper 32 bits written out (the
-        // sum has at least 33 bits there), and a sigmoid layer calls Sigmoid.DerivativeQ30 directly.
-        // LeastRoom's shift is the least of room - excessBits - BitLength(|δ|) over the non-zero
-        // deltas (room = 14 + the units before the cut, at least 76; a zero delta has no say), at
-        // most MaxDeltaShift: room - Q, with Q the largest excessBits + BitLength(|δ|). The pass
-        // takes Q with one BitLength per layer instead of one per neuron that lowers the shift:
-        // every neuron ORs |δ| >> (31 - excessBits) into `highBits`, whose bit length is then
-        // max(0, Q - 31) (a shift right by s takes s bits off a bit length, down to 0). When it is
-        // 0, Q ≤ 31 and room - Q ≥ 45 exceeds MaxDeltaShift, which is then the shift, as it is
-        // for a layer of zero deltas. StoreDeltas then stores.
-        private void FinishPropagation(int l)
-        {
-            int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
-            int[] lowerPreActivations = preActivations[l - 1];
-            int fanIn = lowerPreActivations.Length;
-            long[] values = exactDeltas;
-            int[] units = exactDeltaUnits;
-            Activation activation = hiddenActivation;
-            bool sigmoid = activation == Activation.Sigmoid;
-            int room = 30 - Q16.FractionalBits + upperUnits; // LeastRoom's 14 + units, before the cut
-            long highBits = 0;
-            for (int i = 0; i < fanIn; i++)
-            {
-                long sum = values[i];
-                long magnitude = sum >= 0 ? sum : -sum;
-                int excessBits = 0;
-                if (sum >= 1L << 32 || sum < -(1L << 32))
-                {
-                    // excessBits = IntegerMath.BitLength(|sum|) - 32 = the bit length of |sum| >> 32 (1 to 31).
-                    uint high = (uint)(magnitude >> 32);
-                    excessBits = 1;
-                    if (high >> 16 != 0)
-                    {
-                        high >>= 16;
-                        excessBits += 16;
-                    }
-
-                    if (high >> 8 != 0)
-                    {
-                        high >>= 8;
-                        excessBits += 8;
-                    }
-
-                    if (high >> 4 != 0)
-                    {
-                        high >>= 4;
-                        excessBits += 4;
-                    }
-
-                    if (high >> 2 != 0)
-                    {
-                        high >>= 2;
-                        excessBits += 2;
-                    }
-
-                    if (high >> 1 != 0)
-                    {
-                        excessBits++;
-                    }
-
-                    magnitude = (magnitude + (1L << (excessBits - 1))) >> excessBits; // = |Q16.RoundShift(sum, excessBits)|
-                }
-
-                // |δ|, exact: at most 2^32·2^30.
-                long product = magnitude * (sigmoid ? Sigmoid.DerivativeQ30(lowerPreActivations[i]) : Activations.Derivative(activation, lowerPreActivations[i]));
-                values[i] = sum >= 0 ? product : -product;
-                units[i] = upperUnits - excessBits;
-                highBits |= product >> (31 - excessBits);
-            }
-
-            int shift = highBits != 0 ? room - 31 - IntegerMath.BitLength((ulong)highBits) : MaxDeltaShift; // room - Q
-            StoreDeltas(l - 1, fanIn, shift < MaxDeltaShift ? shift : MaxDeltaShift);
-        }
-
-        // The definition of FinishPropagation (LearnByDefinition uses it, through
-        // PropagateDeltasByDefinition): the cut by IntegerMath.BitLength and Q16.RoundShift, the
-        // derivative through Activations.Derivative, then LeastRoom and StoreDeltas.
+        // The hidden layer's deltas from exactDeltas[i] = S_i = Σ_j w_ji δ_j (layer l's inputs),
+        // exact (at most 511·2^23·2^31 < 2^63) in units of 2^-(32 + shift_l), where shift_l is
+        // layer l's delta shift: δ_i = f'(z_i)·S_i, stored block floating with one exponent for
+        // the layer, chosen before any product is formed from m = BitLength(max |S_i|) and the
+        // activation's largest slope 2^slopeBits in Q2.30 (DerivativeSlopeBits):
+        //   the cut      c_i = RoundShift(S_i, cut), cut = max(0, m - 32), so |c_i| ≤ 2^32 and the
+        //                product c_i·f'(z_i) (units 2^-(62 + shift_l - cut)) is exact, at most
+        //                2^(min(m, 32) + slopeBits) ≤ 2^62;
+        //   the shift    the most fractional bits beyond Q16.16, up to MaxDeltaShift, that keep
+        //                that bound within 2^30: 46 + shift_l - cut - (min(m, 32) + slopeBits - 30);
+        //   the store    δ_i = RoundShift(c_i·f'(z_i), down), down = 46 + shift_l - cut - shift
+        //                (at least 30 when cut > 0, so the cut's error stays below half a stored
+        //                unit): |δ_i| ≤ 2^30, no saturation.
+        // Two roundings per neuron, each to nearest with ties away from zero. A layer of zero sums
+        // (m = 0) gets MaxDeltaShift, as the formula gives. A layer whose bound leaves Q16.16
+        // (the shift would be negative) is StoreSaturatingDeltas'. Learn, Backward and every
+        // update rule use it (FinishPropagation is the fast path; the differential tests compare
+        // the two).
         private void FinishPropagationByDefinition(int l)
         {
-            int upperUnits = 2 * Q16.FractionalBits + deltaShifts[l] + Activations.DerivativeFractionalBits;
+            int upperShift = deltaShifts[l];
             int[] lowerPreActivations = preActivations[l - 1];
             int fanIn = lowerPreActivations.Length;
-            long[] values = exactDeltas;
-            int[] units = exactDeltaUnits;
-            Activation activation = hiddenActivation;
+            long[] sums = exactDeltas;
+            long largest = 0;
             for (int i = 0; i < fanIn; i++)
             {
-                long sum = values[i];
-                int excessBits = 0;
-                if (sum >= 1L << 32 || sum < -(1L << 32))
-                {
-                    excessBits = IntegerMath.BitLength((ulong)(sum >= 0 ? sum : -sum)) - 32;
-                    sum = (sum + (1L << (excessBits - 1)) + (sum >> 63)) >> excessBits; // = Q16.RoundShift(sum, excessBits), inline: once per neuron, no call
-                }
-
-                values[i] = sum * Activations.Derivative(activation, lowerPreActivations[i]);
-                units[i] = upperUnits - excessBits;
+                long magnitude = sums[i] >= 0 ? sums[i] : -sums[i];
+                largest = magnitude > largest ? magnitude : largest;
             }
 
-            StoreDeltas(l - 1, fanIn, LeastRoom(fanIn));
+            int sumBits = IntegerMath.BitLength((ulong)largest);
+            int cut = sumBits > 32 ? sumBits - 32 : 0;
+            int shift = 46 + upperShift - cut - ((sumBits < 32 ? sumBits : 32) + DerivativeSlopeBits(hiddenActivation) - 30);
+            if (shift < 0)
+            {
+                StoreSaturatingDeltas(l);
+                return;
+            }
+
+            shift = shift > MaxDeltaShift ? MaxDeltaShift : shift;
+            int down = 46 + upperShift - cut - shift;
+            int[] layerDeltas = deltas[l - 1];
+            for (int i = 0; i < fanIn; i++)
+            {
+                long cutSum = cut > 0 ? Q16.RoundShift(sums[i], cut) : sums[i];
+                long product = cutSum * Activations.Derivative(hiddenActivation, lowerPreActivations[i]);
+                layerDeltas[i] = (int)Q16.RoundShift(product, down);
+            }
+
+            deltaShifts[l - 1] = shift;
         }
 
-        // Stores a layer's exact deltas (exactDeltas[i]·2^-exactDeltaUnits[i]) with one shared
-        // exponent: as many fractional bits beyond Q16.16 (0 to MaxDeltaShift) as the largest
-        // delta leaves room for below 2^30. A saturated sigmoid's δ of 1e-7 keeps its precision
-        // this way instead of rounding to 0 LSB, which matters once deeper layers amplify it.
-        // Large deltas get shift 0: plain Q16.16, saturating.
-        //
-        // LeastRoom finds the shift: the least room = 30 - 16 + units - BitLength(|δ|) over the
-        // non-zero deltas (at most MaxDeltaShift; StoreDeltas takes 0 for a negative one). A delta
-        // lowers it only if it has more than `allowedBits` = 14 + units - shift bits, which one
-        // shift tests; BitLength runs only then. At 0 the search can stop.
-        private int LeastRoom(int count)
+        // FinishPropagationByDefinition for a layer whose deltas may leave Q16.16 (their bound
+        // needs a negative shift): plain Q16.16 (shift 0), saturating. A cut shared by the layer
+        // would then be coarser than Q16.16 for its smaller sums, so each sum keeps its own 32
+        // significant bits (cut_i = max(0, BitLength(|S_i|) - 32), a relative error below 2^-32)
+        // and each product is rounded to Q16.16 and saturated: every delta that fits is within
+        // 1 LSB. Rare (weights and deltas near their limits), so both paths run this code.
+        private void StoreSaturatingDeltas(int l)
         {
-            long[] values = exactDeltas;
-            int[] units = exactDeltaUnits;
-            int shift = MaxDeltaShift;
-            for (int i = 0; i < count && shift > 0; i++)
+            int upperShift = deltaShifts[l];
+            int[] lowerPreActivations = preActivations[l - 1];
+            int fanIn = lowerPreActivations.Length;
+            long[] sums = exactDeltas;
+            int[] layerDeltas = deltas[l - 1];
+            for (int i = 0; i < fanIn; i++)
             {
-                long value = values[i];
-                ulong magnitude = (ulong)(value >= 0 ? value : -value);
-                int allowedBits = 30 - Q16.FractionalBits + units[i] - shift;
-                if (magnitude != 0 && (allowedBits < 0 || (allowedBits < 64 && magnitude >> allowedBits != 0)))
-                {
-                    shift = 30 - Q16.FractionalBits + units[i] - IntegerMath.BitLength(magnitude);
-                }
+                long sum = sums[i];
+                int cut = IntegerMath.BitLength((ulong)(sum >= 0 ? sum : -sum)) - 32;
+                cut = cut > 0 ? cut : 0;
+                long cutSum = cut > 0 ? Q16.RoundShift(sum, cut) : sum;
+                long product = cutSum * Activations.Derivative(hiddenActivation, lowerPreActivations[i]);
+                layerDeltas[i] = Q16.Saturate(ScaleDown(product, 46 + upperShift - cut));
             }
 
-            return shift;
+            deltaShifts[l - 1] = 0;
         }
 
-        // Stores the layer's deltas with the shift LeastRoom found (0 if it was negative).
-        private void StoreDeltas(int layer, int count, int shift)
+        // Fast path of FinishPropagationByDefinition (the same bits), written for the interpreter:
+        // the largest |S_i|'s bit length is that of the OR of the magnitudes (one BitLength per
+        // layer), the roundings are Q16.RoundShift's written out, and a sigmoid layer calls
+        // Sigmoid.DerivativeQ30 directly.
+        private void FinishPropagation(int l)
         {
-            shift = shift < 0 ? 0 : shift;
-            // Q16.Saturate(ScaleDown(δ, units - 16 - shift)), written out (once per neuron, no call).
-            int[] layerDeltas = deltas[layer];
-            long[] values = exactDeltas;
-            int[] units = exactDeltaUnits;
-            int storedUnits = Q16.FractionalBits + shift;
-            for (int i = 0; i < count; i++)
+            int upperShift = deltaShifts[l];
+            int[] lowerPreActivations = preActivations[l - 1];
+            int fanIn = lowerPreActivations.Length;
+            long[] sums = exactDeltas;
+            long magnitudes = 0;
+            for (int i = 0; i < fanIn; i++)
             {
-                long value = values[i];
-                int down = units[i] - storedUnits;
-                if (down > 62)
-                {
-                    value = 0;
-                }
-                else if (down > 0)
-                {
-                    value = (value + (1L << (down - 1)) + (value >> 63)) >> down; // = Q16.RoundShift(value, down)
-                }
-                else
-                {
-                    value <<= -down;
-                }
-
-                if ((ulong)(value - int.MinValue) > uint.MaxValue) // = Q16.Saturate(value)
-                {
-                    value = value > 0 ? int.MaxValue : int.MinValue;
-                }
-
-                layerDeltas[i] = (int)value;
+                long sum = sums[i];
+                magnitudes |= sum >= 0 ? sum : -sum;
             }
 
-            deltaShifts[layer] = shift;
+            Activation activation = hiddenActivation;
+            bool sigmoid = activation == Activation.Sigmoid;
+            int sumBits = IntegerMath.BitLength((ulong)magnitudes); // = BitLength(max |S_i|)
+            int cut = sumBits > 32 ? sumBits - 32 : 0;
+            int shift = 46 + upperShift - cut - ((sumBits < 32 ? sumBits : 32) + (sigmoid ? SigmoidSlopeBits : Activations.DerivativeFractionalBits) - 30);
+            if (shift < 0)
+            {
+                StoreSaturatingDeltas(l);
+                return;
+            }
+
+            shift = shift > MaxDeltaShift ? MaxDeltaShift : shift;
+            int down = 46 + upperShift - cut - shift;
+            long cutHalf = cut > 0 ? 1L << (cut - 1) : 0;
+            long downHalf = 1L << (down - 1);
+            int[] layerDeltas = deltas[l - 1];
+            for (int i = 0; i < fanIn; i++)
+            {
+                long sum = sums[i];
+                if (cut > 0)
+                {
+                    sum = (sum + cutHalf + (sum >> 63)) >> cut; // = Q16.RoundShift(sum, cut)
+                }
+
+                long product = sum * (sigmoid ? Sigmoid.DerivativeQ30(lowerPreActivations[i]) : Activations.Derivative(activation, lowerPreActivations[i]));
+                layerDeltas[i] = (int)((product + downHalf + (product >> 63)) >> down); // = Q16.RoundShift(product, down), within ±2^30
+            }
+
+            deltaShifts[l - 1] = shift;
+        }
+
+        // σ' ≤ 1/4: 2^28 in Q2.30 (σ(1 - σ) ≤ 1/4 holds for the rounded table values too, and
+        // the tails are far smaller).
+        private const int SigmoidSlopeBits = 28;
+
+        // log2 of the activation's largest slope in Q2.30: 28 for the sigmoid, 30 (a slope of at
+        // most 1) for the others.
+        private static int DerivativeSlopeBits(Activation activation)
+        {
+            return activation == Activation.Sigmoid ? SigmoidSlopeBits : Activations.DerivativeFractionalBits;
         }
 
         // value·2^-shift rounded to nearest (ties away from zero); exact for shift ≤ 0, where the

@@ -184,8 +184,7 @@ namespace NanoBackprop
                 + MemoryFootprint.JaggedBytes(deltas)
                 + MemoryFootprint.JaggedBytes(preActivations)
                 + MemoryFootprint.ArrayBytes(deltaShifts.Length, 4)
-                + MemoryFootprint.ArrayBytes(exactDeltas.Length, 8)
-                + MemoryFootprint.ArrayBytes(exactDeltaUnits.Length, 4);
+                + MemoryFootprint.ArrayBytes(exactDeltas.Length, 8);
         }
 
         // Heap bytes of the gradient buffers (MemoryFootprint.GradientBytes).

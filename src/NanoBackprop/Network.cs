@@ -105,12 +105,13 @@ namespace NanoBackprop
         // preActivations[l][j]: z of neuron j of layer l + 1, for the derivatives.
         private readonly int[][] preActivations;
         // deltas[l][j]·2^-(16 + deltaShifts[l]) = ∂L/∂z for neuron j of layer l + 1 (block floating
-        // point: one exponent per layer, see LeastRoom and StoreDeltas).
+        // point: one exponent per layer, see ComputeOutputDeltasByDefinition and
+        // FinishPropagationByDefinition).
         private readonly int[][] deltas;
         private readonly int[] deltaShifts;
-        // Scratch for one layer's exact deltas before they are normalised: products and their units.
+        // Scratch for one layer's exact deltas (output layer) or propagated sums (hidden layers)
+        // before they are stored.
         private readonly long[] exactDeltas;
-        private readonly int[] exactDeltaUnits;
         // Accumulated gradient sums, only with GradientAccumulation: Q48.16 in 64 bits, so that the
         // sum of up to int.MaxValue samples' Q16.16 gradients is exact (see AccumulateGradients).
         private readonly long[][] weightGradients;
@@ -266,7 +267,6 @@ namespace NanoBackprop
             }
 
             exactDeltas = new long[widest];
-            exactDeltaUnits = new int[widest];
             randomState = SeedToState(seed);
             InitialiseWeights();
             learningRate = Q16.FromDouble(0.1);

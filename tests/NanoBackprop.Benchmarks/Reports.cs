@@ -126,7 +126,7 @@ namespace NanoBackprop.Benchmarks
                 int weights = Field(network, "weights");
                 int biases = Field(network, "biases");
                 int activations = Field(network, "activations", "preActivations");
-                int deltas = Field(network, "deltas", "deltaShifts", "exactDeltas", "exactDeltaUnits");
+                int deltas = Field(network, "deltas", "deltaShifts", "exactDeltas");
                 int objectAndSizes = MemoryFootprint.ObjectBytes(MemoryFootprint.NetworkFieldCount) + Field(network, "layerSizes");
                 int gradients = Field(network, "weightGradients", "biasGradients");
                 int velocities = Field(network, "weightVelocities", "biasVelocities");

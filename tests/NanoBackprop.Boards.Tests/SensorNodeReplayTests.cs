@@ -78,7 +78,7 @@ namespace NanoBackprop.Boards.Tests
 
             // Reporting: a boot line pair, then one status line per 1,000 samples.
             Assert.AreEqual("boot: no saved model; new 5-8-1 network", lines.Lines[0]);
-            StringAssert.StartsWith(lines.Lines[1], "boot: network 4536 B of heap, model slot ");
+            StringAssert.StartsWith(lines.Lines[1], "boot: network 4464 B of heap, model slot ");
             var status = lines.Lines.Skip(2).ToList();
             Assert.HasCount(8, status);
             Assert.AreEqual(8, node.Reports);
@@ -212,7 +212,7 @@ namespace NanoBackprop.Boards.Tests
             // Blob version 4 adds the robust start, 1 + 65·3 = 196 bytes for 3 features, to version
             // 3's 577-byte slot (the scaler snapshot, 8·(1 + 2·3) = 56 bytes, on top of version 2's
             // 521; 513 in version 1).
-            StringAssert.StartsWith(lines.Lines[1], "boot: network 4464 B of heap, model slot 773 B, free ");
+            StringAssert.StartsWith(lines.Lines[1], "boot: network 4392 B of heap, model slot 773 B, free ");
             Assert.AreEqual(-4000, node.Learner.Scaler.GetPlausibleLow(0));
             Assert.AreEqual(10000, node.Learner.Scaler.GetPlausibleHigh(1));
             Assert.AreEqual(4095, node.Learner.Scaler.GetPlausibleHigh(2));

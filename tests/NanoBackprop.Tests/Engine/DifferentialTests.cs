@@ -116,62 +116,63 @@ public sealed class DifferentialTests
 
     public TestContext TestContext { get; set; } = null!;
 
-    // FinishPropagation takes the layer's shift from the OR of |δ| >> (31 - excessBits) (see its
-    // comment); when that is 0 although some δ is not (every neuron's excessBits + BitLength(|δ|)
-    // ≤ 31, which ordinary sums never reach: their largest term alone has about 2^29·|w| in these
-    // units), the shift is MaxDeltaShift. Built here: both hidden neurons saturated (z = 11.0, σ'
-    // about 2^14 in Q2.30), the output with the large error wired to neither (weights 0), the
-    // other wired by 1 LSB with an error of 1 LSB. The fast path must give the definition's
-    // deltas and shift, and the definition's own exact deltas show that the case was reached.
+    // The hidden deltas' rule (Network.Deltas.cs, FinishPropagationByDefinition) in each of its
+    // regimes, worked by hand on a 1-2-1 linear network with MSE (f' = 1, so δ_i = w_i·δ_out) whose
+    // input is 0, so the hidden activations are 0 and the output is its bias y. The output delta
+    // is stored block floating: shift_out = 60 - BitLength(|y - t|·2^30), δ_out = (y - t)·2^shift_out.
+    // S_i = w_i·δ_out (units 2^-(32 + shift_out)), m = BitLength(max |S_i|), cut = max(0, m - 32),
+    // shift = 46 + shift_out - cut - (min(m, 32) + 30 - 30), clamped to MaxDeltaShift:
+    //   y - t = 1.0, w = (1.0, 0.5): shift_out 13, δ_out 2^29; S = (2^45, 2^44), m 46, cut 14,
+    //     shift 13, δ = (2^29, 2^28): 1.0 and 0.5 at 2^-(16 + 13), exactly w·δ_out;
+    //   y - t = 1 LSB, w = (1 LSB, 0): shift_out 29, δ_out 2^29; S_0 = 2^29, m 30, no cut, shift
+    //     45 → 30, δ_0 = 2^59 >> 45 = 2^14: 2^-32 = 2^-16·2^-16 at 2^-46;
+    //   w = (0, 0): every sum 0, shift 30, δ = (0, 0);
+    //   y - t saturated (y = int.MaxValue, t = int.MinValue: error 2^31 - 1), w = (128, 1 LSB):
+    //     shift_out 0, δ_out 2^31 - 1; S_0 ≈ 2^54, m 54, cut 22, shift 46 - 22 - 32 = -8 < 0:
+    //     StoreSaturatingDeltas, shift 0, δ_0 = int.MaxValue (128·32768 is beyond Q16.16) and
+    //     δ_1 = round((2^31 - 1)·2^30 / 2^46) = 32768 (0.5 = 2^-16·(2^31 - 1)/2^16, to 1 LSB).
+    // Learn and Backward (the fast paths) must give these and the definition's whole state.
     [TestMethod]
-    public void TheHiddenShiftIsTheDefinitionsWhenEveryProductIsBelow2To31()
+    [DataRow(65536, 0, 65536, 32768, 13, 1 << 29, 1 << 28, DisplayName = "cut, shift from the bound")]
+    [DataRow(1, 0, 1, 0, 30, 1 << 14, 0, DisplayName = "no cut, shift clamped to MaxDeltaShift")]
+    [DataRow(65536, 0, 0, 0, 30, 0, 0, DisplayName = "zero sums")]
+    [DataRow(int.MaxValue, int.MinValue, Network.MaxWeight, 1, 0, int.MaxValue, 32768, DisplayName = "saturating layer")]
+    public void TheHiddenDeltasFollowTheirRuleInEachRegime(int output, int target, int weight0, int weight1, int shift, int delta0, int delta1)
     {
         foreach (bool backward in new[] { false, true })
         {
             NetworkOptions options = backward ? NetworkOptions.GradientAccumulation : NetworkOptions.None;
-            Network fast = new(new[] { 1, 2, 2 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 3, options);
-            Network definition = new(new[] { 1, 2, 2 }, Activation.Sigmoid, Activation.Sigmoid, Loss.BinaryCrossEntropy, 3, options);
+            Network fast = new(new[] { 1, 2, 1 }, Activation.Linear, Activation.Linear, Loss.MeanSquaredError, 3, options);
+            Network definition = new(new[] { 1, 2, 1 }, Activation.Linear, Activation.Linear, Loss.MeanSquaredError, 3, options);
             foreach (Network network in new[] { fast, definition })
             {
-                for (int i = 0; i < 2; i++)
-                {
-                    network.SetWeight(0, i, 0, 100 * Q16.One);
-                    network.SetBias(0, i, 0);
-                    network.SetWeight(1, 0, i, 0);
-                    network.SetWeight(1, 1, i, 1);
-                }
-
-                network.LearningRate = 1;
+                network.SetBias(0, 0, 0);
+                network.SetBias(0, 1, 0);
+                network.SetWeight(1, 0, 0, weight0);
+                network.SetWeight(1, 0, 1, weight1);
+                network.SetBias(1, 0, output);
             }
 
-            int[] input = { Q16.FromDouble(0.11) };
-            int[] output = (int[])fast.Forward(input).Clone();
-            int[] target = { 0, output[1] + 1 };
+            int[] input = { 0 };
+            int[] targets = { target };
             if (backward)
             {
                 fast.Forward(input);
                 definition.Forward(input);
-                fast.Backward(target, Loss.BinaryCrossEntropy);
-                definition.BackwardByDefinition(target, Loss.BinaryCrossEntropy);
+                fast.Backward(targets, Loss.MeanSquaredError);
+                definition.BackwardByDefinition(targets, Loss.MeanSquaredError);
             }
             else
             {
-                Assert.AreEqual(definition.LearnByDefinition(input, target), fast.Learn(input, target));
+                Assert.AreEqual(definition.LearnByDefinition(input, targets), fast.Learn(input, targets));
             }
 
             AssertSameState(definition, fast, $"backward {backward}");
-            var exact = (long[])typeof(Network).GetField("exactDeltas", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(definition)!;
-            var units = (int[])typeof(Network).GetField("exactDeltaUnits", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(definition)!;
-            var shifts = (int[])typeof(Network).GetField("deltaShifts", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(definition)!;
-            int upperUnits = 2 * Q16.FractionalBits + shifts[1] + Activations.DerivativeFractionalBits;
-            for (int i = 0; i < 2; i++)
-            {
-                int excessBits = upperUnits - units[i];
-                int bits = IntegerMath.BitLength((ulong)Math.Abs(exact[i]));
-                Assert.IsTrue(exact[i] != 0 && excessBits + bits <= 31, $"backward {backward}, neuron {i}: |δ| = {exact[i]}, excessBits {excessBits}");
-            }
-
-            Assert.AreEqual(Network.MaxDeltaShift, shifts[0], $"backward {backward}: the hidden layer's shift");
+            var deltas = (int[][])typeof(Network).GetField("deltas", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(fast)!;
+            var shifts = (int[])typeof(Network).GetField("deltaShifts", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(fast)!;
+            Assert.AreEqual(shift, shifts[0], $"backward {backward}: the hidden layer's shift");
+            Assert.AreEqual(delta0, deltas[0][0], $"backward {backward}: δ_0");
+            Assert.AreEqual(delta1, deltas[0][1], $"backward {backward}: δ_1");
         }
     }
 

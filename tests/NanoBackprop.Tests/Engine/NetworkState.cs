@@ -13,7 +13,7 @@ internal static class NetworkState
     // Per-sample working buffers: overwritten by the next Forward, so not part of a saved model.
     private static readonly HashSet<string> Transient = new(StringComparer.Ordinal)
     {
-        "activations", "preActivations", "deltas", "deltaShifts", "exactDeltas", "exactDeltaUnits", "forwardValid",
+        "activations", "preActivations", "deltas", "deltaShifts", "exactDeltas", "forwardValid",
         "scaledInput", "scaledTarget", "rawPrediction",
     };
 
