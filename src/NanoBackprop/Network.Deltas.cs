@@ -24,10 +24,11 @@ namespace NanoBackprop
         // of 2^-46 (a Q16.16 error, saturated, times a Q2.30 derivative, or shifted by 30 bits for
         // cross-entropy): at most 2^61. They are stored block floating with one exponent: as many
         // fractional bits beyond Q16.16 (0 to MaxDeltaShift) as the largest leaves room for below
-        // 2^30, shift = 60 - BitLength(max |δ_j|) (0 if that is negative: only a squared error's
-        // product can exceed 2^60, and its deltas saturate at Q16.16), so that a layer of tiny deltas (a saturated
-        // output's 1e-7) keeps its precision instead of rounding to 0 LSB; each δ_j is then
-        // rounded once by 30 - shift bits (none at MaxDeltaShift). LearnByDefinition uses it;
+        // 2^30, shift = 60 - BitLength(max |δ_j|), so that a layer of tiny deltas (a saturated
+        // output's 1e-7) keeps its precision instead of rounding to 0 LSB. The shift is 0 where
+        // that is negative (only a squared error's product can exceed 2^60; its deltas then
+        // saturate at Q16.16). Each δ_j is rounded once by 30 - shift bits (none at
+        // MaxDeltaShift). LearnByDefinition uses it;
         // ComputeOutputDeltas runs it for squared error and StoreCrossEntropyDeltas, its fast path,
         // for cross-entropy.
         private void ComputeOutputDeltasByDefinition(int[] target, Loss sampleLoss)
