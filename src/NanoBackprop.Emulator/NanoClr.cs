@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace NanoBackprop.Emulator;
 
@@ -59,7 +60,7 @@ public sealed class NanoClrRun
         {
             if (Tool.TimedOut)
             {
-                return "nanoCLR hung: killed after " + Tool.Elapsed.TotalSeconds.ToString("0") + " s; log tail: " + ToolRun.Tail(Tool.Output, 10);
+                return "nanoCLR hung: killed at its " + Tool.Timeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s timeout (after " + Tool.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s); log tail: " + ToolRun.Tail(Tool.Output, 10);
             }
 
             if (!ReachedReady)

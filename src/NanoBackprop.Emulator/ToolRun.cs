@@ -6,11 +6,12 @@ namespace NanoBackprop.Emulator;
 /// <summary>A finished run of an external tool: its merged output, exit code, and whether it was stopped at the timeout.</summary>
 public sealed class ToolRun
 {
-    private ToolRun(string output, int exitCode, bool timedOut, TimeSpan elapsed)
+    private ToolRun(string output, int exitCode, bool timedOut, TimeSpan timeout, TimeSpan elapsed)
     {
         Output = output;
         ExitCode = exitCode;
         TimedOut = timedOut;
+        Timeout = timeout;
         Elapsed = elapsed;
     }
 
@@ -23,7 +24,10 @@ public sealed class ToolRun
     /// <summary>True when the tool ran past its timeout and was killed.</summary>
     public bool TimedOut { get; }
 
-    /// <summary>Wall-clock time from start to exit.</summary>
+    /// <summary>The timeout the run was given.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>Wall-clock time from start to exit (past <see cref="Timeout"/> for a killed run: killing takes time, more on a loaded host).</summary>
     public TimeSpan Elapsed { get; }
 
     /// <summary>Runs the tool to its end or the timeout, whichever comes first.</summary>
@@ -53,7 +57,7 @@ public sealed class ToolRun
 
         lock (output)
         {
-            return new ToolRun(output.ToString(), exited ? process.ExitCode : -1, !exited, clock.Elapsed);
+            return new ToolRun(output.ToString(), exited ? process.ExitCode : -1, !exited, timeout, clock.Elapsed);
         }
     }
 
