@@ -232,4 +232,82 @@ public sealed class Q16Tests
             Assert.IsTrue(root * root <= value && (root + 1) * (root + 1) > value, $"Sqrt({value}) = {root}");
         }
     }
+
+    [TestMethod]
+    public void IntegerSqrtIsExactInEveryBucketOfItsStartingTable()
+    {
+        // Sqrt writes value = top·4^half + rest (16 ≤ top < 64 unless half = 0), starts Newton
+        // from a table entry per top and takes 1, 2 or 3 steps by half. Every bucket (top, half):
+        // its ends, the squares and squares − 1 at its ends, and random values inside.
+        var random = new Random(4096);
+        for (int half = 0; half <= 29; half++)
+        {
+            for (ulong top = 16; top < 64; top++)
+            {
+                ulong low = top << (2 * half);
+                ulong high = low + ((1UL << (2 * half)) - 1);
+                var values = new List<ulong> { low, low + 1, high - 1, high };
+                ulong lowRoot = FloorRoot(low);
+                ulong highRoot = FloorRoot(high);
+                foreach (ulong r in new[] { lowRoot, lowRoot + 1, highRoot, highRoot + 1 })
+                {
+                    if (r <= uint.MaxValue)
+                    {
+                        values.Add(r * r - 1);
+                        values.Add(r * r);
+                    }
+                }
+
+                for (int n = 0; n < 64; n++)
+                {
+                    values.Add(low + (ulong)random.NextInt64() % (high - low + 1));
+                }
+
+                foreach (ulong value in values)
+                {
+                    Assert.AreEqual(FloorRoot(value), IntegerMath.Sqrt(value), $"Sqrt({value}), top {top}, half {half}");
+                }
+            }
+        }
+
+        // Where the number of Newton steps changes (2^28: 1 → 2, 2^56: 2 → 3).
+        Assert.AreEqual(16383UL, IntegerMath.Sqrt((1UL << 28) - 1));
+        Assert.AreEqual(16384UL, IntegerMath.Sqrt(1UL << 28));
+        Assert.AreEqual(268435455UL, IntegerMath.Sqrt((1UL << 56) - 1));
+        Assert.AreEqual(268435456UL, IntegerMath.Sqrt(1UL << 56));
+
+        // Around 2^32, and the top 2^33 − 1 values, (2^32 − 1)² to 2^64 − 1, whose root is
+        // 2^32 − 1 (the last Newton iterate must not reach 2^32, whose square wraps to 0).
+        for (ulong value = (1UL << 32) - 4096; value < (1UL << 32) + 4096; value++)
+        {
+            Assert.AreEqual(value < (1UL << 32) ? 65535UL : 65536UL, IntegerMath.Sqrt(value), $"Sqrt({value})");
+        }
+
+        const ulong LargestSquare = 4294967295UL * 4294967295UL; // (2^32 − 1)² = 2^64 − 2^33 + 1
+        Assert.AreEqual(4294967294UL, IntegerMath.Sqrt(LargestSquare - 1));
+        for (ulong offset = 0; offset < 4096; offset++)
+        {
+            Assert.AreEqual(4294967295UL, IntegerMath.Sqrt(LargestSquare + offset), $"Sqrt((2^32 − 1)² + {offset})");
+            Assert.AreEqual(4294967295UL, IntegerMath.Sqrt(ulong.MaxValue - offset), $"Sqrt(2^64 − 1 − {offset})");
+            Assert.AreEqual(4294967295UL, IntegerMath.Sqrt(LargestSquare + (ulong)random.NextInt64((1L << 33) - 1)), "random value at or above (2^32 − 1)²");
+        }
+    }
+
+    /// <summary>⌊√value⌋ by the definition: the r with r² ≤ value &lt; (r + 1)², found from the
+    /// double root and corrected in 128-bit arithmetic.</summary>
+    private static ulong FloorRoot(ulong value)
+    {
+        UInt128 r = (ulong)Math.Sqrt(value);
+        while (r * r > value)
+        {
+            r--;
+        }
+
+        while ((r + 1) * (r + 1) <= value)
+        {
+            r++;
+        }
+
+        return (ulong)r;
+    }
 }
