@@ -76,7 +76,9 @@ namespace NanoBackprop
 
         /// <summary>
         /// Most fractional bits beyond Q16.16 that a layer's deltas may carry (δ resolution down to
-        /// 2^-46), chosen per layer and sample by the size of its largest delta.
+        /// 2^-46), chosen per layer and sample: for the output layer by the size of its largest
+        /// delta, for a hidden layer by its largest propagated sum Σ w·δ and the activation's
+        /// largest slope (docs/ENGINE.md, "Deltas are block floating point").
         /// </summary>
         public const int MaxDeltaShift = 30;
 
