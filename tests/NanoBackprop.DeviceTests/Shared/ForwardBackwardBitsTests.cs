@@ -53,6 +53,21 @@ namespace NanoBackprop.DeviceTests
             32271
         };
 
+        /// <summary>
+        /// Observed bits of the hidden deltas' four regimes (docs/ENGINE.md, "Deltas are block
+        /// floating point"; the desktop's DifferentialTests.TheHiddenDeltasFollowTheirRuleInEachRegime
+        /// works them by hand): 1-2-1 linear nets with squared error, input 1.0, hidden weights and
+        /// biases 0, so the output is its bias. Per regime (a cut shared by the layer; no cut with
+        /// the shift at MaxDeltaShift; zero sums; a layer stored saturating): the hidden bias and
+        /// weight gradients (4) after Forward and Backward, then the hidden weights and biases (4)
+        /// after one Learn at rate 0.5 on a fresh copy.
+        /// </summary>
+        public static readonly int[] ExpectedHiddenDeltaRegimes = new int[]
+        {
+            65536, 65536, 32768, 32768, -32768, -32768, -16384, -16384, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 2147483647, 2147483647, 32768, 32768, -8388608, -1073741824, -16384, -16384
+        };
+
         private static Network rejecting;
 
         [TestMethod]
@@ -71,6 +86,12 @@ namespace NanoBackprop.DeviceTests
         public void TwoThreeOneLeakyReluCrossEntropyNetGivesTheDesktopBits()
         {
             AssertBits(ExpectedTwoThreeOne, TwoThreeOneBits(), "2-3-1 leaky ReLU/sigmoid cross-entropy");
+        }
+
+        [TestMethod]
+        public void HiddenDeltasInEveryRegimeGiveTheDesktopBits()
+        {
+            AssertBits(ExpectedHiddenDeltaRegimes, HiddenDeltaRegimeBits(), "1-2-1 hidden delta regimes");
         }
 
         [TestMethod]
@@ -111,6 +132,59 @@ namespace NanoBackprop.DeviceTests
             bits[at++] = fused.Learn(input, target);
             at = PutParameters(fused, bits, at);
             return Trim(bits, at);
+        }
+
+        /// <summary>The regimes' observations in the order <see cref="ExpectedHiddenDeltaRegimes"/> lists.</summary>
+        public static int[] HiddenDeltaRegimeBits()
+        {
+            // Per regime: the output (its bias), the target, the output's two weights.
+            int[] outputs = { Q16.One, 1, Q16.One, int.MaxValue };
+            int[] targets = { 0, 0, 0, int.MinValue };
+            int[] firstWeights = { Q16.One, 1, 0, Network.MaxWeight };
+            int[] secondWeights = { Q16.Half, 0, 0, 1 };
+            int[] input = { Q16.One };
+            int[] bits = new int[32];
+            int at = 0;
+            for (int regime = 0; regime < 4; regime++)
+            {
+                int[] target = { targets[regime] };
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    Network network = new Network(new int[] { 1, 2, 1 }, Activation.Linear, Activation.Linear, Loss.MeanSquaredError, 3,
+                        pass == 0 ? NetworkOptions.GradientAccumulation : NetworkOptions.None);
+                    for (int j = 0; j < 2; j++)
+                    {
+                        network.SetWeight(0, j, 0, 0);
+                        network.SetBias(0, j, 0);
+                    }
+
+                    network.SetWeight(1, 0, 0, firstWeights[regime]);
+                    network.SetWeight(1, 0, 1, secondWeights[regime]);
+                    network.SetBias(1, 0, outputs[regime]);
+                    if (pass == 0)
+                    {
+                        network.Forward(input);
+                        network.Backward(target, Loss.MeanSquaredError);
+                        for (int j = 0; j < 2; j++)
+                        {
+                            bits[at++] = network.GetBiasGradient(0, j);
+                            bits[at++] = network.GetWeightGradient(0, j, 0);
+                        }
+                    }
+                    else
+                    {
+                        network.LearningRate = Q16.Half;
+                        network.Learn(input, target);
+                        for (int j = 0; j < 2; j++)
+                        {
+                            bits[at++] = network.GetWeight(0, j, 0);
+                            bits[at++] = network.GetBias(0, j);
+                        }
+                    }
+                }
+            }
+
+            return bits;
         }
 
         /// <summary>The 3-4-2 observations in the order <see cref="ExpectedThreeFourTwo"/> lists.</summary>
