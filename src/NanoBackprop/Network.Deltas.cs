@@ -81,7 +81,8 @@ namespace NanoBackprop
                 largest |= error >= 0 ? error : -error;
             }
 
-            int shift = MaxDeltaShift - IntegerMath.BitLength((ulong)largest);
+            // 30 - BitLength(max |y - t|): 13 to MaxDeltaShift, since |y - t| ≤ 2^16.
+            int shift = OutputUnits - Q16.FractionalBits - IntegerMath.BitLength((ulong)largest);
             for (int j = 0; j < count; j++)
             {
                 layerDeltas[j] <<= shift;

@@ -95,6 +95,49 @@ public sealed class ActivationTests
     }
 
     [TestMethod]
+    public void EveryDerivativeIsAtMostTheSlopeBoundTheHiddenDeltasAssume()
+    {
+        // FinishPropagation chooses a hidden layer's exponent from its largest sum and the
+        // activation's largest slope, 2^28 in Q2.30 for σ' ≤ ¼ and 2^30 for the others, and then
+        // stores without a saturation test: that needs f'(z) ≤ the bound at every z. Swept at every
+        // Q16.16 z in [-20, 20] (the tables, both tails and the zeros beyond 24 for σ') and at the
+        // extremes; the bounds are reached at z = 0.
+        int sigmoidLargest = 0, tanhLargest = 0;
+        void Check(int z)
+        {
+            int sigmoid = Sigmoid.DerivativeQ30(z);
+            int tanh = Activations.Derivative(Activation.Tanh, z);
+            if (sigmoid < 0 || sigmoid > 1 << 28 || tanh < 0 || tanh > 1 << 30)
+            {
+                Assert.Fail($"z = {z}: σ' {sigmoid}, tanh' {tanh}");
+            }
+
+            sigmoidLargest = Math.Max(sigmoidLargest, sigmoid);
+            tanhLargest = Math.Max(tanhLargest, tanh);
+        }
+
+        for (int z = -20 * Q16.One; z <= 20 * Q16.One; z++)
+        {
+            Check(z);
+        }
+
+        foreach (int z in new[] { int.MinValue, int.MinValue + 1, int.MaxValue, 24 * Q16.One, -24 * Q16.One })
+        {
+            Check(z);
+        }
+
+        Assert.AreEqual(1 << 28, sigmoidLargest);
+        Assert.AreEqual(1 << 30, tanhLargest);
+        foreach (Activation piecewiseLinear in new[] { Activation.Relu, Activation.LeakyRelu, Activation.Linear })
+        {
+            foreach (int z in new[] { int.MinValue, -1, 0, 1, int.MaxValue })
+            {
+                Assert.IsTrue(Activations.Derivative(piecewiseLinear, z) <= 1 << 30, $"{piecewiseLinear} at {z}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void DerivativesAreQ230AndAccurateFromTheCentreToTheTails()
     {
         const double q30 = 1 << 30;
