@@ -76,5 +76,58 @@ namespace NanoBackprop.DeviceTests
             Assert.AreEqual(-4L, IntegerMath.DivideRounded(-7, 2));
             Assert.AreEqual(2L, IntegerMath.DivideRounded(7, 3));
         }
+
+        [TestMethod]
+        public void SquareRootsAreExactAtEveryEdgeOfTheirStartingTable()
+        {
+            // IntegerMath.Sqrt normalises v to top·4^half (16 ≤ top < 64 unless half = 0), starts
+            // from a 48-case switch and takes 1, 2 or 3 Newton steps by half: every bucket's two
+            // ends for every half, each checked as r² ≤ v < (r + 1)², and the small values the
+            // switch answers itself.
+            for (ulong v = 0; v < 16; v++)
+            {
+                CheckRoot(v);
+            }
+
+            for (int half = 0; half <= 29; half++)
+            {
+                for (ulong top = 16; top < 64; top++)
+                {
+                    ulong low = top << (2 * half);
+                    CheckRoot(low);
+                    CheckRoot(low + ((1UL << (2 * half)) - 1));
+                }
+            }
+
+            // Where the number of steps changes, around 2^32, and the top of the range.
+            Assert.AreEqual(16383UL, IntegerMath.Sqrt((1UL << 28) - 1));
+            Assert.AreEqual(16384UL, IntegerMath.Sqrt(1UL << 28));
+            Assert.AreEqual(268435455UL, IntegerMath.Sqrt((1UL << 56) - 1));
+            Assert.AreEqual(268435456UL, IntegerMath.Sqrt(1UL << 56));
+            Assert.AreEqual(65535UL, IntegerMath.Sqrt((1UL << 32) - 1));
+            Assert.AreEqual(65536UL, IntegerMath.Sqrt(1UL << 32));
+            Assert.AreEqual(4294967294UL, IntegerMath.Sqrt(4294967295UL * 4294967295UL - 1));
+            Assert.AreEqual(4294967295UL, IntegerMath.Sqrt(4294967295UL * 4294967295UL));
+        }
+
+        [TestMethod]
+        public void Crc32GivesTheStandardCheckValue()
+        {
+            // CRC-32/ISO-HDLC of the ASCII bytes "123456789" is 0xCBF43926 (the catalogue's check
+            // value); Crc32 takes it four bits at a time from a switch.
+            byte[] digits = new byte[] { 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39 };
+            Assert.AreEqual(0xCBF43926u, Crc32.Compute(digits, 0, digits.Length));
+            Assert.AreEqual(0xCBF43926u, Crc32.Compute(new byte[] { 0, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0 }, 1, 9));
+        }
+
+        private static void CheckRoot(ulong value)
+        {
+            ulong root = IntegerMath.Sqrt(value);
+            // root < 2^32 for every 64-bit value, so root² does not wrap; (root + 1)² can only
+            // wrap for root = 2^32 - 1, whose successor's square exceeds every 64-bit value.
+            Assert.IsTrue(root < 1UL << 32, "Sqrt(" + value + ") = " + root);
+            Assert.IsTrue(root * root <= value, "Sqrt(" + value + ") = " + root + " is too large");
+            Assert.IsTrue(root == 4294967295UL || (root + 1) * (root + 1) > value, "Sqrt(" + value + ") = " + root + " is too small");
+        }
     }
 }
