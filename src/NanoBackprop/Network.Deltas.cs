@@ -238,7 +238,8 @@ namespace NanoBackprop
             bool sigmoid = activation == Activation.Sigmoid;
             int sumBits = IntegerMath.BitLength((ulong)magnitudes); // = BitLength(max |S_i|)
             int cut = sumBits > 32 ? sumBits - 32 : 0;
-            int shift = 46 + upperShift - cut - ((sumBits < 32 ? sumBits : 32) + DerivativeSlopeBits(activation) - 30);
+            // The slope bound written out: = DerivativeSlopeBits(activation).
+            int shift = 46 + upperShift - cut - ((sumBits < 32 ? sumBits : 32) + (sigmoid ? SigmoidSlopeBits : Activations.DerivativeFractionalBits) - 30);
             if (shift < 0)
             {
                 StoreSaturatingDeltas(l);
