@@ -79,6 +79,10 @@ namespace NanoBackprop
         // The model blob's robust-start count for a scaler without the robust start.
         private const int WithoutRobustStart = 255;
 
+        // log2 of the clamp limit per unit of ⌊√variance⌋: 4 deviations (2 bits) and the 8 bits
+        // from σ·2^8 to the mean's raw·2^16.
+        private const int ClampShift = 2 + MeanFractionalBits - DeviationFractionalBits;
+
         private readonly long[] means;
         private readonly long[] variances;
         // The plausible range of each feature, raw units (SetPlausibleRange); the whole int range
@@ -370,11 +374,12 @@ namespace NanoBackprop
                 long deviation = ((long)raw[f] << MeanFractionalBits) - means[f];
                 if (robust)
                 {
-                    long limit = ClampDeviations * (long)IntegerMath.Sqrt((ulong)variances[f]) << (MeanFractionalBits - DeviationFractionalBits);
-                    if (limit > 0 && (deviation > limit || deviation < -limit))
+                    if (BeyondClampLimit(deviation, variances[f]))
                     {
                         // Hampel: an isolated outlier is replaced by the estimate; a run of them
-                        // is a change, which the winsorised value follows.
+                        // is a change, which the winsorised value follows. Only here is the root
+                        // taken (the test above needs none).
+                        long limit = ClampLimit(variances[f]);
                         deviation = !outlierRun[f] ? 0 : deviation > 0 ? limit : -limit;
                         outlierRun[f] = true;
                         if (clampedReadings < int.MaxValue)
@@ -390,6 +395,37 @@ namespace NanoBackprop
 
                 Update(f, deviation, divisor, true);
             }
+        }
+
+        // The clamp's limit, 4σ in the mean's units (raw·2^16): 4·⌊√variance⌋ (σ·2^8) shifted
+        // by the 8 bits between the two units. At most 2^43 (the variance is at most 2^62).
+        internal static long ClampLimit(long variance)
+        {
+            return ClampDeviations * (long)IntegerMath.Sqrt((ulong)variance) << (MeanFractionalBits - DeviationFractionalBits);
+        }
+
+        // Whether |deviation| > ClampLimit(variance) > 0, without the square root. With
+        // s = ⌊√variance⌋ the limit is 1024·s, and for integers |deviation| > 1024·s exactly when
+        // t = ⌊(|deviation| - 1) / 1024⌋ ≥ s, i.e. when (t + 1)² > variance (t + 1 > ⌊√v⌋ ⟺
+        // t + 1 > √v for an integer t + 1 ≥ 0). A zero deviation gives t + 1 = 0, never beyond.
+        // From t + 1 ≥ 2^32, (t + 1)² exceeds every variance (|deviation| < 2^48, so t < 2^38),
+        // and below it the square fits a ulong. InputScalerTests.TheClampTestBySquaresIsTheRootsTest
+        // compares it with ClampLimit at and around every limit.
+        internal static bool BeyondClampLimit(long deviation, long variance)
+        {
+            if (variance == 0)
+            {
+                return false; // no spread yet: nothing to judge by (the limit is 0)
+            }
+
+            long below = ((deviation >= 0 ? deviation : -deviation) - 1) >> ClampShift;
+            if (below >= uint.MaxValue)
+            {
+                return true;
+            }
+
+            ulong next = (ulong)(below + 1);
+            return next * next > (ulong)variance;
         }
 
         // Welford's step for one feature with the (possibly replaced or clamped) reading mean +

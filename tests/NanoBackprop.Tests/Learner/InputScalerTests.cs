@@ -104,6 +104,75 @@ public sealed class InputScalerTests
     }
 
     [TestMethod]
+    public void TheClampTestBySquaresIsTheRootsTest()
+    {
+        // Worked: a variance of 100 is σ·2^8 = 10, a limit of 4·10·2^8 = 10,240 (raw·2^16); of
+        // 99, ⌊√99⌋ = 9 and 9,216.
+        Assert.AreEqual(10_240L, InputScaler.ClampLimit(100));
+        Assert.IsFalse(InputScaler.BeyondClampLimit(10_240, 100));
+        Assert.IsTrue(InputScaler.BeyondClampLimit(10_241, 100));
+        Assert.IsTrue(InputScaler.BeyondClampLimit(-10_241, 100));
+        Assert.IsFalse(InputScaler.BeyondClampLimit(-10_240, 100));
+        Assert.IsTrue(InputScaler.BeyondClampLimit(9_217, 99));
+        Assert.IsFalse(InputScaler.BeyondClampLimit(9_216, 99));
+        Assert.IsFalse(InputScaler.BeyondClampLimit(long.MaxValue >> 15, 0), "no spread: never beyond");
+
+        // Against the definition (the root's limit) at, around and far from every limit, for
+        // variances at the squares' edges, small ones, random ones and the largest (2^62).
+        var random = new Random(13);
+        var variances = new List<long> { 0, 1, 2, 3, 4, 5, 8, 9, 10, 15, 16, 17, 1L << 62, (1L << 62) - 1, (1L << 61) + 1 };
+        for (long s = 1; s < 1L << 31; s = s * 3 + 1)
+        {
+            variances.Add(s * s - 1);
+            variances.Add(s * s);
+            variances.Add(s * s + 1);
+            variances.Add(s * s + 2 * s);
+        }
+
+        for (int k = 0; k < 2_000; k++)
+        {
+            variances.Add(random.NextInt64(1L << random.Next(1, 63)));
+        }
+
+        int beyond = 0;
+        int within = 0;
+        foreach (long variance in variances)
+        {
+            long limit = InputScaler.ClampLimit(variance);
+            var deviations = new List<long> { 0, 1, -1, (1L << 48) - 1, -((1L << 48) - 1), 1L << 47 };
+            foreach (long near in new[] { limit - 1025, limit - 1024, limit - 1023, limit - 1, limit, limit + 1, limit + 1023, limit + 1024, limit + 1025 })
+            {
+                deviations.Add(near);
+                deviations.Add(-near);
+            }
+
+            for (int k = 0; k < 8; k++)
+            {
+                deviations.Add(random.NextInt64(-(1L << 48) + 1, 1L << 48));
+            }
+
+            foreach (long deviation in deviations)
+            {
+                bool byRoot = limit > 0 && (deviation > limit || deviation < -limit);
+                Assert.AreEqual(byRoot, InputScaler.BeyondClampLimit(deviation, variance), $"deviation {deviation}, variance {variance}");
+                if (byRoot)
+                {
+                    beyond++;
+                }
+                else
+                {
+                    within++;
+                }
+            }
+        }
+
+        // Both answers are exercised near every limit: each non-zero variance has limit + 1 and
+        // -(limit + 1) beyond and limit, -limit within.
+        Assert.IsGreaterThan(4 * (variances.Count - 1), beyond);
+        Assert.IsGreaterThan(4 * (variances.Count - 1), within);
+    }
+
+    [TestMethod]
     public void FrozenCalibratedAndWindowedStatisticsBehave()
     {
         var scaler = new InputScaler(1, 4);
