@@ -87,10 +87,29 @@ namespace NanoBackprop
                 throw new InvalidOperationException("ApplyGradients: no gradients accumulated; call Backward first.");
             }
 
-            // No fast path: the definition is the code (see Network.ReferenceUpdate.cs; 16-bit
-            // weights through Network.NarrowReference.cs).
-            ReferenceApplyGradients();
+            if (updateRule == UpdateRule.Plain && narrowWeights == null)
+            {
+                ApplyGradientsPlain();
+            }
+            else
+            {
+                // The other rules and 16-bit weights: the definition is the code (see
+                // Network.ReferenceUpdate.cs and Network.NarrowReference.cs).
+                ReferenceApplyGradients();
+            }
 
+            ClearGradients();
+            forwardValid = false;
+        }
+
+        /// <summary>
+        /// <see cref="ApplyGradients"/> by the definition (ReferenceApplyGradients), whatever the
+        /// rule: the specification its fast path ApplyGradientsPlain is tested against by the
+        /// differential tests.
+        /// </summary>
+        internal void ApplyGradientsByDefinition()
+        {
+            ReferenceApplyGradients();
             ClearGradients();
             forwardValid = false;
         }

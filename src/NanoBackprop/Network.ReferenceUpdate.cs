@@ -2,10 +2,10 @@ namespace NanoBackprop
 {
     // The definition of every update rule, written with the Q16 helpers only: one weight, one
     // bias, one gradient at a time. It is the specification: each fast path (UpdateLayerPlain,
-    // UpdateLayerStochastic, UpdateLayerMomentum, AccumulateGradients) says which rule it
-    // implements, and the differential tests run it beside this code and compare the whole
-    // state after every step. ApplyGradients has no fast path (a division per weight, once per
-    // mini-batch): this code is what runs for it, as it is for 16-bit weights with momentum.
+    // UpdateLayerStochastic, UpdateLayerMomentum, AccumulateGradients, ApplyGradientsPlain) says
+    // which rule it implements, and the differential tests run it beside this code and compare
+    // the whole state after every step. ApplyGradients with momentum buffers or stochastic
+    // rounding, and 16-bit weights with momentum, have no fast path: this code is what runs.
     //
     // Per sample (Learn), for neuron j of layer l + 1 with delta δ_j (units 2^-(16 + shift)),
     // input a_i (Q16.16) and rate lr (Q16.16):

@@ -120,5 +120,67 @@ namespace NanoBackprop
                 FinishPropagation(l);
             }
         }
+
+        // Fast path of ReferenceApplyGradients for UpdateRule.Plain with 32-bit weights: the same
+        // bits, each parameter's step the mean of its gradient sum, lr·g/n (MeanStep: truncated at
+        // 2^-32, two 64-bit divisions), rounded half away from zero to Q16.16 as Q16.RoundShift
+        // writes it, then the weight clamped to ±MaxWeight by one unsigned comparison (counted)
+        // and the bias saturated to Q16.16. The definition makes five calls per parameter
+        // (ReferenceUpdateWeight, MeanStep, RoundStep, Q16.RoundShift, UpdateWeight and
+        // ClampWeight); here the loop has none (rule 2 of docs/PERFORMANCE.md) and the constants
+        // live in locals (rule 3).
+        private void ApplyGradientsPlain()
+        {
+            long rate = learningRate;
+            long samples = accumulatedSamples;
+            long half = 1L << (Q16.FractionalBits - 1);
+            long offset = MaxWeight;
+            ulong range = 2 * (ulong)MaxWeight;
+            int saturations = 0;
+            for (int l = frozenLayers; l < layerSizes.Length - 1; l++)
+            {
+                long[] gradients = weightGradients[l];
+                int[] layerWeights = weights[l];
+                int count = gradients.Length;
+                for (int k = 0; k < count; k++)
+                {
+                    long sum = gradients[k];
+                    long quotient = sum / samples;
+                    long stepQ32 = rate * quotient + rate * (sum - quotient * samples) / samples; // = MeanStep(sum)
+                    long updated = layerWeights[k] - ((stepQ32 + half + (stepQ32 >> 63)) >> Q16.FractionalBits); // = w - Q16.RoundShift(stepQ32, 16)
+                    if ((ulong)(updated + offset) > range) // = ClampWeight(updated), counted below
+                    {
+                        updated = updated > 0 ? MaxWeight : -MaxWeight;
+                        saturations++;
+                    }
+
+                    layerWeights[k] = (int)updated;
+                }
+
+                if (biases != null)
+                {
+                    int[] layerBiases = biases[l];
+                    long[] gradientsOfBiases = biasGradients[l];
+                    for (int j = 0; j < layerBiases.Length; j++)
+                    {
+                        long sum = gradientsOfBiases[j];
+                        long quotient = sum / samples;
+                        long stepQ32 = rate * quotient + rate * (sum - quotient * samples) / samples; // = MeanStep(sum)
+                        long bias = layerBiases[j] - ((stepQ32 + half + (stepQ32 >> 63)) >> Q16.FractionalBits); // = b - Q16.RoundShift(stepQ32, 16)
+                        if ((ulong)(bias - int.MinValue) > uint.MaxValue) // = Q16.Saturate(bias)
+                        {
+                            bias = bias > 0 ? int.MaxValue : int.MinValue;
+                        }
+
+                        layerBiases[j] = (int)bias;
+                    }
+                }
+            }
+
+            if (saturations != 0)
+            {
+                CountSaturations(saturations);
+            }
+        }
     }
 }

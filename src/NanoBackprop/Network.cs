@@ -43,8 +43,10 @@ namespace NanoBackprop
     /// then UpdateLayerMomentum / UpdateRowMomentum (Network.UpdateMomentum.cs)</description></item>
     /// <item><term>Learn, momentum buffers, stochastic rounding</term><description>PropagateDeltas, then
     /// UpdateLayerMomentum / UpdateRowMomentumStochastic (Network.UpdateMomentum.cs)</description></item>
-    /// <item><term>ApplyGradients, any options</term><description>the definition ReferenceApplyGradients
-    /// (Network.ReferenceUpdate.cs)</description></item>
+    /// <item><term>ApplyGradients, no momentum buffers, round to nearest, 32-bit weights</term><description>ApplyGradientsPlain
+    /// (Network.UpdatePlain.cs)</description></item>
+    /// <item><term>ApplyGradients, other options</term><description>the definition ReferenceApplyGradients
+    /// (Network.ReferenceUpdate.cs; 16-bit weights through Network.NarrowReference.cs)</description></item>
     /// <item><term>Backward</term><description>AccumulateGradients (Network.Gradients.cs), the fast path of
     /// ReferenceAccumulateGradients, and PropagateDeltas (Network.Deltas.cs)</description></item>
     /// </list>

@@ -77,6 +77,7 @@ public sealed class DifferentialTests
     {
         int combinations = 0;
         int saturatedGradients = 0;
+        long weightSaturations = 0;
         foreach ((Activation hidden, Activation output, Loss loss) in ActivationsAndLosses())
         {
             NetworkOptions options = NetworkOptions.GradientAccumulation
@@ -87,6 +88,8 @@ public sealed class DifferentialTests
             Network fast = Build(hidden, output, loss, options, momentum, stochastic);
             Network definition = Build(hidden, output, loss, options, momentum, stochastic);
             var random = new Random(1000 + combinations);
+            int batchSize = 1;
+            int batches = 0;
             for (int step = 0; step < Steps; step++)
             {
                 int[] input = Input(random, fast.InputCount);
@@ -95,22 +98,29 @@ public sealed class DifferentialTests
                 fast.Backward(target, loss);
                 definition.BackwardByDefinition(target, loss);
                 AssertSameState(definition, fast, $"{what}: step {step}, after Backward");
-                if (step % 3 == 2)
+                if (fast.AccumulatedSamples == batchSize)
                 {
-                    int rate = Rates[step / 3 % Rates.Length];
+                    // Mini-batches of 1, 2, 3, 4, 5, 1, ... samples: the mean's division by n
+                    // with and without a remainder.
+                    int rate = Rates[batches % Rates.Length];
                     fast.LearningRate = rate;
                     definition.LearningRate = rate;
                     fast.ApplyGradients();
-                    definition.ApplyGradients();
-                    AssertSameState(definition, fast, $"{what}: step {step}, after ApplyGradients (rate {rate})");
+                    definition.ApplyGradientsByDefinition();
+                    AssertSameState(definition, fast, $"{what}: step {step}, after ApplyGradients of {batchSize} samples (rate {rate})");
+                    batches++;
+                    batchSize = batchSize % 5 + 1;
                 }
             }
 
             saturatedGradients += fast.GetWeightGradient(0, 0, 0) == int.MaxValue || fast.GetWeightGradient(0, 0, 0) == int.MinValue ? 1 : 0;
+            weightSaturations += fast.WeightSaturations;
+            Assert.AreEqual(20, batches, "60 samples in batches of 1 to 5");
             combinations++;
         }
 
         Assert.AreEqual(35, combinations);
+        Assert.IsTrue(weightSaturations >= 100 * combinations, $"the saturating rates held weights at ±128 only {weightSaturations} times");
         TestContext.WriteLine($"{saturatedGradients} of 35 networks ended with gradient (0, 0, 0) saturated");
     }
 

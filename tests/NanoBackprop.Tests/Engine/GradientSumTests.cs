@@ -95,14 +95,26 @@ public sealed class GradientSumTests
     {
         // lr·g needs 93 bits here; (long)lr·g would wrap and flip the step's sign. The mean is
         // -2^31 LSB, the step (2^31 - 1)·(-2^31)·2^-32 Q16.16 = about -2^46 LSB: w clamps at
-        // +128.0 (the clamp is counted) and the bias saturates at int.MaxValue, both upward.
-        Network network = Repro();
-        SetAccumulated(network, int.MaxValue, (long)int.MaxValue * int.MinValue, (long)int.MaxValue * int.MinValue);
-        network.LearningRate = int.MaxValue;
-        network.ApplyGradients();
-        Assert.AreEqual(Network.MaxWeight, network.GetWeight(0, 0, 0));
-        Assert.AreEqual(int.MaxValue, network.GetBias(0, 0));
-        Assert.AreEqual(1, network.WeightSaturations);
+        // +128.0 (the clamp is counted) and the bias saturates at int.MaxValue, both upward. The
+        // fast path (ApplyGradientsPlain) and the definition alike.
+        foreach (bool byDefinition in new[] { false, true })
+        {
+            Network network = Repro();
+            SetAccumulated(network, int.MaxValue, (long)int.MaxValue * int.MinValue, (long)int.MaxValue * int.MinValue);
+            network.LearningRate = int.MaxValue;
+            if (byDefinition)
+            {
+                network.ApplyGradientsByDefinition();
+            }
+            else
+            {
+                network.ApplyGradients();
+            }
+
+            Assert.AreEqual(Network.MaxWeight, network.GetWeight(0, 0, 0), $"by definition: {byDefinition}");
+            Assert.AreEqual(int.MaxValue, network.GetBias(0, 0), $"by definition: {byDefinition}");
+            Assert.AreEqual(1, network.WeightSaturations, $"by definition: {byDefinition}");
+        }
     }
 
     private static void SetAccumulated(Network network, int samples, long weightSum, long biasSum)
