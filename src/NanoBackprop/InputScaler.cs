@@ -541,12 +541,39 @@ namespace NanoBackprop
             ScaleUnchecked(raw, scaled);
         }
 
-        // Scale for arrays its caller has checked (OnlineLearner: the reading, and its own buffer).
+        // Scale for arrays its caller has checked (OnlineLearner: the reading, and its own buffer):
+        // the fast path of ScaleOne, feature by feature the same bits (the clamp to the plausible
+        // range, the root, IntegerMath.DivideRounded and the saturation written out). It runs
+        // twice per learner row (Predict, then Learn), so it makes no call per feature but the
+        // root's and keeps the arrays in locals (docs/PERFORMANCE.md, rules 2 and 3).
+        // InputScalerTests.ScaleIsScaleValueFeatureByFeature compares the two.
         internal void ScaleUnchecked(int[] raw, int[] scaled)
         {
-            for (int f = 0; f < means.Length; f++)
+            long[] featureMeans = means;
+            long[] featureVariances = variances;
+            int[] low = lowest;
+            int[] high = highest;
+            for (int f = 0; f < featureMeans.Length; f++)
             {
-                scaled[f] = ScaleOne(f, raw[f]);
+                int value = raw[f];
+                value = value < low[f] ? low[f] : value > high[f] ? high[f] : value;
+                long deviation = (long)IntegerMath.Sqrt((ulong)featureVariances[f]);
+                if (deviation == 0)
+                {
+                    scaled[f] = 0;
+                    continue;
+                }
+
+                long centred = (((long)value << MeanFractionalBits) - featureMeans[f]) << DeviationFractionalBits;
+                long half = deviation >> 1;
+                long quotient = centred >= 0 ? (centred + half) / deviation : -((half - centred) / deviation); // = IntegerMath.DivideRounded(centred, deviation)
+                if (quotient > OutputLimit || quotient < -OutputLimit)
+                {
+                    CountSaturation();
+                    quotient = quotient > 0 ? OutputLimit : -OutputLimit;
+                }
+
+                scaled[f] = (int)quotient;
             }
         }
 
@@ -568,6 +595,8 @@ namespace NanoBackprop
             return Q16.Saturate(Q16.RoundShift(value, MeanFractionalBits));
         }
 
+        // Standardising one value: the definition, which ScaleValue runs and ScaleUnchecked
+        // writes out for whole readings.
         private int ScaleOne(int feature, int raw)
         {
             raw = raw < lowest[feature] ? lowest[feature] : raw > highest[feature] ? highest[feature] : raw;

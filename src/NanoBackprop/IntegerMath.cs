@@ -148,7 +148,7 @@ namespace NanoBackprop
         /// </summary>
         public static long DivideRounded(long numerator, long denominator)
         {
-            long half = denominator / 2;
+            long half = denominator >> 1; // = denominator / 2 for a positive one, without a division (a library routine on a 32-bit core)
             return numerator >= 0 ? (numerator + half) / denominator : -((half - numerator) / denominator);
         }
 

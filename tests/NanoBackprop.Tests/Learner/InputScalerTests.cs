@@ -173,6 +173,63 @@ public sealed class InputScalerTests
     }
 
     [TestMethod]
+    public void ScaleIsScaleValueFeatureByFeature()
+    {
+        // Scale's loop (the fast path of the learner's rows) against ScaleValue (the definition,
+        // ScaleOne) on scalers with every kind of statistics: spread and none, wide and tiny
+        // features, declared ranges that clamp, readings at int's ends (saturating at ±16).
+        var random = new Random(29);
+        int compared = 0;
+        int saturated = 0;
+        int clampedToRange = 0;
+        for (int trial = 0; trial < 200; trial++)
+        {
+            var scaler = new InputScaler(4, random.Next(2, 15), random.Next(2) == 0);
+            scaler.SetPlausibleRange(3, -1_000, 1_000);
+            int readings = random.Next(0, 60);
+            for (int k = 0; k < readings; k++)
+            {
+                scaler.Observe(new[] { random.Next(-50, 50), 42, random.Next() - (1 << 30), random.Next(-900, 900) });
+            }
+
+            for (int k = 0; k < 50; k++)
+            {
+                int[] raw = new int[4];
+                for (int f = 0; f < 4; f++)
+                {
+                    raw[f] = random.Next(4) switch
+                    {
+                        0 => random.Next(-100, 100),
+                        1 => random.Next(2) == 0 ? int.MinValue : int.MaxValue,
+                        2 => random.Next(-5_000, 5_000),
+                        _ => random.Next() - (1 << 30),
+                    };
+                }
+
+                int[] byDefinition = new int[4];
+                int before = scaler.SaturatedReadings;
+                for (int f = 0; f < 4; f++)
+                {
+                    byDefinition[f] = scaler.ScaleValue(f, raw[f]);
+                }
+
+                int definitionSaturations = scaler.SaturatedReadings - before;
+                int[] scaled = new int[4];
+                scaler.Scale(raw, scaled);
+                CollectionAssert.AreEqual(byDefinition, scaled, $"trial {trial}, reading {string.Join(", ", raw)}");
+                Assert.AreEqual(definitionSaturations, scaler.SaturatedReadings - before - definitionSaturations, "the same saturations counted");
+                compared += 4;
+                saturated += definitionSaturations;
+                clampedToRange += raw[3] < -1_000 || raw[3] > 1_000 ? 1 : 0;
+            }
+        }
+
+        Assert.AreEqual(200 * 50 * 4, compared);
+        Assert.IsGreaterThan(1_000, saturated, "values beyond ±16 were compared");
+        Assert.IsGreaterThan(1_000, clampedToRange, "values beyond the declared range were compared");
+    }
+
+    [TestMethod]
     public void FrozenCalibratedAndWindowedStatisticsBehave()
     {
         var scaler = new InputScaler(1, 4);
