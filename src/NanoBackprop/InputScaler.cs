@@ -333,12 +333,107 @@ namespace NanoBackprop
             ObservePlausible(raw);
         }
 
-        // Observe for a reading its caller has checked and found plausible (OnlineLearner.Learn).
+        // Observe for a reading its caller has checked and found plausible (OnlineLearner.Learn):
+        // the fast path of ObservePlausibleByDefinition, the same bits, with Update written out
+        // in the loop (Welford's step, the deviations' clamp, IntegerMath.DivideRounded by the
+        // window) and the arrays in locals: it runs once per learner row, five features of
+        // six calls each in the definition (docs/PERFORMANCE.md, rules 2 and 3).
+        // InputScalerTests.ObserveEqualsTheDefinitionAfterEveryReading compares the two.
         internal void ObservePlausible(int[] raw)
+        {
+            long divisor = BeginObservation(raw);
+            if (divisor == 0)
+            {
+                return;
+            }
+
+            bool robust = count > RobustStartReadings;
+            long[] featureMeans = means;
+            long[] featureVariances = variances;
+            long half = divisor >> 1;
+            const long Limit = MaxDeviation << (MeanFractionalBits - DeviationFractionalBits);
+            const int Cut = MeanFractionalBits - DeviationFractionalBits;
+            for (int f = 0; f < featureMeans.Length; f++)
+            {
+                long deviation = ((long)raw[f] << MeanFractionalBits) - featureMeans[f];
+                long variance = featureVariances[f];
+                if (robust)
+                {
+                    if (BeyondClampLimit(deviation, variance))
+                    {
+                        deviation = ReplaceOutlier(f, deviation, variance);
+                    }
+                    else
+                    {
+                        outlierRun[f] = false;
+                    }
+                }
+
+                long before = deviation;
+                if (before > Limit || before < -Limit) // = ClampDeviation(deviation, true)
+                {
+                    CountSaturation();
+                    before = before > 0 ? Limit : -Limit;
+                }
+
+                long step = deviation >= 0 ? (deviation + half) / divisor : -((half - deviation) / divisor); // = IntegerMath.DivideRounded(deviation, divisor)
+                featureMeans[f] += step;
+                long after = deviation - step;
+                if (after > Limit || after < -Limit) // = ClampDeviation(deviation - step, true)
+                {
+                    CountSaturation();
+                    after = after > 0 ? Limit : -Limit;
+                }
+
+                long change = (before >> Cut) * (after >> Cut) - variance;
+                variance += change >= 0 ? (change + half) / divisor : -((half - change) / divisor); // = IntegerMath.DivideRounded(change, divisor)
+                featureVariances[f] = variance < 0 ? 0 : variance;
+            }
+        }
+
+        // ObservePlausible by the definition: each feature's deviation judged, then Welford's
+        // step (Update). The specification of ObservePlausible's loop, for the tests.
+        internal void ObservePlausibleByDefinition(int[] raw)
+        {
+            long divisor = BeginObservation(raw);
+            if (divisor == 0)
+            {
+                return;
+            }
+
+            bool robust = count > RobustStartReadings;
+            for (int f = 0; f < means.Length; f++)
+            {
+                // The deviation from the mean, raw·2^16; from reading 17 an outlier beyond ±4σ
+                // (σ·2^8 from the variance, shifted by 8 more bits to raw·2^16: at most 2^54, no
+                // overflow) is replaced by the mean or winsorised. A feature with no spread yet
+                // (σ = 0) has no scale to judge by: its readings are learned as they come.
+                long deviation = ((long)raw[f] << MeanFractionalBits) - means[f];
+                if (robust)
+                {
+                    if (ClampLimit(variances[f]) > 0 && (deviation > ClampLimit(variances[f]) || deviation < -ClampLimit(variances[f])))
+                    {
+                        deviation = ReplaceOutlier(f, deviation, variances[f]);
+                    }
+                    else
+                    {
+                        outlierRun[f] = false;
+                    }
+                }
+
+                Update(f, deviation, divisor, true);
+            }
+        }
+
+        // What both observations do before the features' loop: nothing when frozen; the count;
+        // a reading of the robust start kept and the statistics recomputed from the kept ones.
+        // Returns the window's divisor for Welford's step, min(count, 2^windowShift), or 0 when
+        // the loop has nothing to do.
+        private long BeginObservation(int[] raw)
         {
             if (frozen)
             {
-                return;
+                return 0;
             }
 
             bool starting = InRobustStart;
@@ -360,41 +455,26 @@ namespace NanoBackprop
                     RobustStatistics(f);
                 }
 
-                return;
+                return 0;
             }
 
-            long divisor = count < (1L << windowShift) ? count : 1L << windowShift;
-            bool robust = count > RobustStartReadings;
-            for (int f = 0; f < means.Length; f++)
+            return count < (1L << windowShift) ? count : 1L << windowShift;
+        }
+
+        // Hampel's rule for a deviation beyond the clamp (counted): an isolated outlier is
+        // replaced by the estimate (deviation 0); a run of them is a change, which the winsorised
+        // value (±the limit) follows. Only here is the root taken (BeyondClampLimit needs none).
+        private long ReplaceOutlier(int feature, long deviation, long variance)
+        {
+            long limit = ClampLimit(variance);
+            long replaced = !outlierRun[feature] ? 0 : deviation > 0 ? limit : -limit;
+            outlierRun[feature] = true;
+            if (clampedReadings < int.MaxValue)
             {
-                // The deviation from the mean, raw·2^16; from reading 17 an outlier beyond ±4σ
-                // (σ·2^8 from the variance, shifted by 8 more bits to raw·2^16: at most 2^54, no
-                // overflow) is replaced by the mean or winsorised. A feature with no spread yet
-                // (σ = 0) has no scale to judge by: its readings are learned as they come.
-                long deviation = ((long)raw[f] << MeanFractionalBits) - means[f];
-                if (robust)
-                {
-                    if (BeyondClampLimit(deviation, variances[f]))
-                    {
-                        // Hampel: an isolated outlier is replaced by the estimate; a run of them
-                        // is a change, which the winsorised value follows. Only here is the root
-                        // taken (the test above needs none).
-                        long limit = ClampLimit(variances[f]);
-                        deviation = !outlierRun[f] ? 0 : deviation > 0 ? limit : -limit;
-                        outlierRun[f] = true;
-                        if (clampedReadings < int.MaxValue)
-                        {
-                            clampedReadings++;
-                        }
-                    }
-                    else
-                    {
-                        outlierRun[f] = false;
-                    }
-                }
-
-                Update(f, deviation, divisor, true);
+                clampedReadings++;
             }
+
+            return replaced;
         }
 
         // The clamp's limit, 4σ in the mean's units (raw·2^16): 4·⌊√variance⌋ (σ·2^8) shifted

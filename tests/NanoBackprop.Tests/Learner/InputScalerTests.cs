@@ -173,6 +173,71 @@ public sealed class InputScalerTests
     }
 
     [TestMethod]
+    public void ObserveEqualsTheDefinitionAfterEveryReading()
+    {
+        // Observe's loop (ObservePlausible, the fast path) beside ObservePlausibleByDefinition
+        // (Welford's step by Update, the clamp by the root's limit), the whole state compared
+        // after every reading: streams with isolated outliers and runs of them, a constant
+        // feature, readings at int's ends (saturating deviations), windows of 2^2 to 2^14 (the
+        // divisor capped early and late), with and without the robust start.
+        string[] fields = { "means", "variances", "outlierRun", "count", "buffered", "saturatedReadings", "clampedReadings" };
+        var random = new Random(31);
+        int outliers = 0;
+        int saturations = 0;
+        for (int trial = 0; trial < 120; trial++)
+        {
+            int windowShift = random.Next(2, 15);
+            bool robustStart = random.Next(2) == 0;
+            var fast = new InputScaler(4, windowShift, robustStart);
+            var definition = new InputScaler(4, windowShift, robustStart);
+            int level = random.Next(-1_000, 1_000);
+            for (int k = 0; k < 300; k++)
+            {
+                if (random.Next(100) == 0)
+                {
+                    level += random.Next(-20_000, 20_000); // a real shift: a run of outliers
+                }
+
+                int glitch = random.Next(40);
+                int[] raw =
+                {
+                    level + random.Next(-30, 30) + (glitch == 0 ? 50_000 : 0),
+                    7,
+                    glitch == 1 ? int.MaxValue : glitch == 2 ? int.MinValue : random.Next(-5, 5),
+                    random.Next() - (1 << 30),
+                };
+                fast.Observe(raw);
+                definition.ObservePlausibleByDefinition(raw);
+                foreach (string field in fields)
+                {
+                    object expected = Field(definition, field);
+                    object actual = Field(fast, field);
+                    string what = $"trial {trial} (window 2^{windowShift}, robust start {robustStart}), reading {k}: {field}";
+                    if (expected is Array expectedArray)
+                    {
+                        CollectionAssert.AreEqual(expectedArray, (Array)actual, what);
+                    }
+                    else
+                    {
+                        Assert.AreEqual(expected, actual, what);
+                    }
+                }
+            }
+
+            outliers += fast.ClampedReadings;
+            saturations += fast.SaturatedReadings;
+        }
+
+        Assert.IsGreaterThan(1_000, outliers, "outliers were replaced and winsorised");
+        Assert.IsGreaterThan(500, saturations, "deviations were clamped");
+    }
+
+    private static object Field(InputScaler scaler, string name)
+    {
+        return typeof(InputScaler).GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(scaler)!;
+    }
+
+    [TestMethod]
     public void ScaleIsScaleValueFeatureByFeature()
     {
         // Scale's loop (the fast path of the learner's rows) against ScaleValue (the definition,
