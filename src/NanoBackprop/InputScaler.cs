@@ -18,7 +18,10 @@ namespace NanoBackprop
     /// (far below one Q16.16 LSB in kg/kg) both fit. Updates follow Welford's recurrence,
     /// mean += δ/n and var += (δ·δ' - var)/n, with n the sample count capped at 2^windowShift:
     /// exact running statistics at first, then an exponential window of about 2^windowShift samples
-    /// so that a node that runs for a year follows slow changes (seasons, a moved sensor).</para>
+    /// so that a node that runs for a year follows slow changes (seasons, a moved sensor). Each
+    /// feature's σ·2^8 = ⌊√variance⌋ is kept beside its variance (4 bytes a feature), so that
+    /// standardising takes no square root: one root per feature and reading, when the variance
+    /// moves.</para>
     /// <para><b>Robust start.</b> The first <see cref="RobustStartReadings"/> (16) readings of
     /// each feature are kept (int, in arrival order; only appended). After each of them the
     /// statistics are recomputed from all n kept readings: sorted (insertion sort into a 16-int
@@ -85,6 +88,12 @@ namespace NanoBackprop
 
         private readonly long[] means;
         private readonly long[] variances;
+        // ⌊√variance⌋ of each feature (σ·2^8, Q24.8; at most 2^31, as the variance is at most
+        // 2^62, hence uint), written by RefreshDeviation wherever a variance is: a variance changes
+        // once per reading (Observe), while a learner row scales twice (Predict, then Learn), so
+        // the roots are taken once per feature and reading instead of three times. Derived: not
+        // in the model blob.
+        private readonly uint[] deviations;
         // The plausible range of each feature, raw units (SetPlausibleRange); the whole int range
         // unless the board declares one. Configuration: not stored in the model blob.
         private readonly int[] lowest;
@@ -137,6 +146,7 @@ namespace NanoBackprop
 
             means = new long[featureCount];
             variances = new long[featureCount];
+            deviations = new uint[featureCount];
             lowest = new int[featureCount];
             highest = new int[featureCount];
             // Without the robust start both are one empty array (RAM is the scarce resource).
@@ -286,7 +296,7 @@ namespace NanoBackprop
         public int GetStandardDeviation(int feature)
         {
             CheckFeature(feature, "GetStandardDeviation");
-            return Q16.Saturate((long)IntegerMath.Sqrt((ulong)variances[feature]));
+            return Q16.Saturate(deviations[feature]);
         }
 
         /// <summary>
@@ -307,6 +317,7 @@ namespace NanoBackprop
 
             means[feature] = (long)mean << MeanFractionalBits;
             variances[feature] = (long)standardDeviation * standardDeviation;
+            RefreshDeviation(feature);
             long window = 1L << windowShift;
             long least = window > RobustStartReadings ? window : RobustStartReadings;
             count = count > least ? count : least;
@@ -334,10 +345,11 @@ namespace NanoBackprop
         }
 
         // Observe for a reading its caller has checked and found plausible (OnlineLearner.Learn):
-        // the fast path of ObservePlausibleByDefinition, the same bits, with Update written out
-        // in the loop (Welford's step, the deviations' clamp, IntegerMath.DivideRounded by the
-        // window) and the arrays in locals: it runs once per learner row, five features of
-        // six calls each in the definition (docs/PERFORMANCE.md, rules 2 and 3).
+        // the fast path of ObservePlausibleByDefinition, the same bits, with the clamp's limit
+        // from the kept root and Update written out in the loop (Welford's step, the deviations'
+        // clamp, IntegerMath.DivideRounded by the window), the arrays in locals: it runs once per
+        // learner row, five features of six calls each in the definition (docs/PERFORMANCE.md,
+        // rules 2 and 3).
         // InputScalerTests.ObserveEqualsTheDefinitionAfterEveryReading compares the two.
         internal void ObservePlausible(int[] raw)
         {
@@ -350,6 +362,7 @@ namespace NanoBackprop
             bool robust = count > RobustStartReadings;
             long[] featureMeans = means;
             long[] featureVariances = variances;
+            uint[] featureDeviations = deviations;
             long half = divisor >> 1;
             const long Limit = MaxDeviation << (MeanFractionalBits - DeviationFractionalBits);
             const int Cut = MeanFractionalBits - DeviationFractionalBits;
@@ -359,9 +372,10 @@ namespace NanoBackprop
                 long variance = featureVariances[f];
                 if (robust)
                 {
-                    if (BeyondClampLimit(deviation, variance))
+                    long limit = (long)featureDeviations[f] << ClampShift; // = ClampLimit(variance)
+                    if (limit > 0 && (deviation > limit || deviation < -limit))
                     {
-                        deviation = ReplaceOutlier(f, deviation, variance);
+                        deviation = ReplaceOutlier(f, deviation, limit);
                     }
                     else
                     {
@@ -387,7 +401,9 @@ namespace NanoBackprop
 
                 long change = (before >> Cut) * (after >> Cut) - variance;
                 variance += change >= 0 ? (change + half) / divisor : -((half - change) / divisor); // = IntegerMath.DivideRounded(change, divisor)
-                featureVariances[f] = variance < 0 ? 0 : variance;
+                variance = variance < 0 ? 0 : variance;
+                featureVariances[f] = variance;
+                featureDeviations[f] = (uint)IntegerMath.Sqrt((ulong)variance); // = RefreshDeviation(f)
             }
         }
 
@@ -413,7 +429,7 @@ namespace NanoBackprop
                 {
                     if (ClampLimit(variances[f]) > 0 && (deviation > ClampLimit(variances[f]) || deviation < -ClampLimit(variances[f])))
                     {
-                        deviation = ReplaceOutlier(f, deviation, variances[f]);
+                        deviation = ReplaceOutlier(f, deviation, ClampLimit(variances[f]));
                     }
                     else
                     {
@@ -422,6 +438,7 @@ namespace NanoBackprop
                 }
 
                 Update(f, deviation, divisor, true);
+                RefreshDeviation(f);
             }
         }
 
@@ -463,10 +480,9 @@ namespace NanoBackprop
 
         // Hampel's rule for a deviation beyond the clamp (counted): an isolated outlier is
         // replaced by the estimate (deviation 0); a run of them is a change, which the winsorised
-        // value (±the limit) follows. Only here is the root taken (BeyondClampLimit needs none).
-        private long ReplaceOutlier(int feature, long deviation, long variance)
+        // value (±the limit, ClampLimit) follows.
+        private long ReplaceOutlier(int feature, long deviation, long limit)
         {
-            long limit = ClampLimit(variance);
             long replaced = !outlierRun[feature] ? 0 : deviation > 0 ? limit : -limit;
             outlierRun[feature] = true;
             if (clampedReadings < int.MaxValue)
@@ -478,34 +494,10 @@ namespace NanoBackprop
         }
 
         // The clamp's limit, 4σ in the mean's units (raw·2^16): 4·⌊√variance⌋ (σ·2^8) shifted
-        // by the 8 bits between the two units. At most 2^43 (the variance is at most 2^62).
+        // by the 8 bits between the two units. At most 2^41 (the variance is at most 2^62).
         internal static long ClampLimit(long variance)
         {
             return ClampDeviations * (long)IntegerMath.Sqrt((ulong)variance) << (MeanFractionalBits - DeviationFractionalBits);
-        }
-
-        // Whether |deviation| > ClampLimit(variance) > 0, without the square root. With
-        // s = ⌊√variance⌋ the limit is 1024·s, and for integers |deviation| > 1024·s exactly when
-        // t = ⌊(|deviation| - 1) / 1024⌋ ≥ s, i.e. when (t + 1)² > variance (t + 1 > ⌊√v⌋ ⟺
-        // t + 1 > √v for an integer t + 1 ≥ 0). A zero deviation gives t + 1 = 0, never beyond.
-        // From t + 1 ≥ 2^32, (t + 1)² exceeds every variance (|deviation| < 2^48, so t < 2^38),
-        // and below it the square fits a ulong. InputScalerTests.TheClampTestBySquaresIsTheRootsTest
-        // compares it with ClampLimit at and around every limit.
-        internal static bool BeyondClampLimit(long deviation, long variance)
-        {
-            if (variance == 0)
-            {
-                return false; // no spread yet: nothing to judge by (the limit is 0)
-            }
-
-            long below = ((deviation >= 0 ? deviation : -deviation) - 1) >> ClampShift;
-            if (below >= uint.MaxValue)
-            {
-                return true;
-            }
-
-            ulong next = (ulong)(below + 1);
-            return next * next > (ulong)variance;
         }
 
         // Welford's step for one feature with the (possibly replaced or clamped) reading mean +
@@ -605,6 +597,15 @@ namespace NanoBackprop
                     Update(feature, deviation, included < window ? included : window, k == n - 1);
                 }
             }
+
+            RefreshDeviation(feature);
+        }
+
+        // Keeps a feature's root with its variance (see deviations): after every write of a
+        // variance (Calibrate, a Welford step, the robust start's replay, a rollback, a load).
+        private void RefreshDeviation(int feature)
+        {
+            deviations[feature] = (uint)IntegerMath.Sqrt((ulong)variances[feature]);
         }
 
         /// <summary>
@@ -623,21 +624,21 @@ namespace NanoBackprop
 
         // Scale for arrays its caller has checked (OnlineLearner: the reading, and its own buffer):
         // the fast path of ScaleOne, feature by feature the same bits (the clamp to the plausible
-        // range, the root, IntegerMath.DivideRounded and the saturation written out). It runs
-        // twice per learner row (Predict, then Learn), so it makes no call per feature but the
-        // root's and keeps the arrays in locals (docs/PERFORMANCE.md, rules 2 and 3).
+        // range, IntegerMath.DivideRounded and the saturation written out, the root the kept one).
+        // It runs twice per learner row (Predict, then Learn), so it makes no call per feature
+        // and keeps the arrays in locals (docs/PERFORMANCE.md, rules 2 and 3).
         // InputScalerTests.ScaleIsScaleValueFeatureByFeature compares the two.
         internal void ScaleUnchecked(int[] raw, int[] scaled)
         {
             long[] featureMeans = means;
-            long[] featureVariances = variances;
+            uint[] featureDeviations = deviations;
             int[] low = lowest;
             int[] high = highest;
             for (int f = 0; f < featureMeans.Length; f++)
             {
                 int value = raw[f];
                 value = value < low[f] ? low[f] : value > high[f] ? high[f] : value;
-                long deviation = (long)IntegerMath.Sqrt((ulong)featureVariances[f]);
+                long deviation = featureDeviations[f]; // = IntegerMath.Sqrt(variance), kept
                 if (deviation == 0)
                 {
                     scaled[f] = 0;
@@ -669,7 +670,7 @@ namespace NanoBackprop
         public int Unscale(int feature, int scaled)
         {
             CheckFeature(feature, "Unscale");
-            long deviation = (long)IntegerMath.Sqrt((ulong)variances[feature]);
+            long deviation = deviations[feature];
             // scaled (2^-16) × deviation (2^-8) is in units of 2^-24; the mean is raw·2^16.
             long value = means[feature] + Q16.RoundShift(scaled * deviation, DeviationFractionalBits);
             return Q16.Saturate(Q16.RoundShift(value, MeanFractionalBits));
@@ -768,6 +769,10 @@ namespace NanoBackprop
             buffered = buffered < count ? buffered : (int)count;
             Array.Copy(source, offset + 1, means, 0, means.Length);
             Array.Copy(source, offset + 1 + means.Length, variances, 0, variances.Length);
+            for (int f = 0; f < means.Length; f++)
+            {
+                RefreshDeviation(f);
+            }
         }
 
         // A snapshot of the statistics in the model blob (version 3 on), laid out and range-checked
@@ -885,6 +890,7 @@ namespace NanoBackprop
                 {
                     means[f] = mean;
                     variances[f] = variance;
+                    RefreshDeviation(f);
                 }
             }
         }
