@@ -237,15 +237,14 @@ public sealed class BenchmarkSmokeTests
         Assert.IsTrue(update >= updateLoops && update <= updateLoops + 74 * 150 + 2 * 100, $"UpdateLayerPlain: {update} IL");
         Assert.AreEqual(counts.Learn, counts.LearnByMethod.Values.Sum(), 1e-6, "the per-method counts add up to the whole call");
 
-        // The learner's row takes fifteen square roots (five features, Predict, Learn's Scale and
-        // Observe's 4σ clamp). Newton's
-        // iteration needs at most 7 steps of about 15 IL from its power-of-two start for the
-        // scaler's variances (measured: 77 per root in Release, 126 in the Debug build the tests
-        // run); the bit-by-bit method it replaced took about 460 in Release.
+        // The learner's row takes five square roots (five features, one after each Welford step
+        // in Observe; Scale and the 4σ clamp take the kept ones): 95 IL per root in Release
+        // (il-count: 477 per row), somewhat more in the Debug build the tests run. Fifteen, the
+        // roots without the kept ones, would exceed the bound below.
         var data = NanoBackprop.Cli.OccupancyData.LoadEmbedded();
         (double row, double scaler, double squareRoot, double network) = ExecutedIlReport.MeasureReplay(counter, data.Readings, data.Labels);
         TestContext.WriteLine($"Occupancy row: {row:F0} IL, scaler {scaler:F0}, square roots {squareRoot:F0}, network {network:F0}");
-        Assert.IsTrue(squareRoot >= 15 * 10 && squareRoot <= 15 * 150, $"square roots: {squareRoot} IL per row");
+        Assert.IsTrue(squareRoot >= 5 * 50 && squareRoot <= 5 * 200, $"square roots: {squareRoot} IL per row");
         Assert.IsTrue(network > squareRoot && row > scaler + squareRoot + network, $"row {row}, scaler {scaler}, network {network}");
     }
 
@@ -270,7 +269,7 @@ public sealed class BenchmarkSmokeTests
         // the scaler's statistics long[1 + 2·5] (108); the
         // gradient sums are long[40] (340 -> 348), long[8] (84), long[8] and long[1] (28 -> 36)
         // with two outer arrays (48 each): 648.
-        StringAssert.Contains(table, "| 5-8-1 | 288 (6.00) | 132 (14.67) | 324 | 252 | 372 | 648 (11.37) | 420 (7.37) | 3,096 | 360 (6.32) | 864 | 456 |");
+        StringAssert.Contains(table, "| 5-8-1 | 288 (6.00) | 132 (14.67) | 324 | 252 | 372 | 648 (11.37) | 420 (7.37) | 3,096 | 360 (6.32) | 924 | 456 |");
         foreach (string topology in TrainingWorkload.Topologies)
         {
             int[] sizes = TrainingWorkload.ParseTopology(topology);
