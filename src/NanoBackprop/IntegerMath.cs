@@ -9,8 +9,8 @@ namespace NanoBackprop
         /// then one correction. Each step costs a 64-bit division (a library routine on a 32-bit
         /// core); from the table's start one step suffices for value &lt; 2^28, two below 2^56
         /// and three above, where a start from a power of two took up to five, the last only to
-        /// see the iterate stop falling. The input scaler takes 15 roots per row of the
-        /// Occupancy learner (5 features, Predict then Learn).
+        /// see the iterate stop falling. The input scaler takes one root per feature and reading
+        /// (5 per row of the Occupancy learner), when the variance moves.
         /// </remarks>
         public static ulong Sqrt(ulong value)
         {
