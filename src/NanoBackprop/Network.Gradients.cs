@@ -87,13 +87,17 @@ namespace NanoBackprop
                 throw new InvalidOperationException("ApplyGradients: no gradients accumulated; call Backward first.");
             }
 
-            if (updateRule == UpdateRule.Plain && narrowWeights == null)
+            if (narrowWeights == null && updateRule == UpdateRule.Plain)
             {
                 ApplyGradientsPlain();
             }
+            else if (narrowWeights == null && updateRule == UpdateRule.Momentum)
+            {
+                ApplyGradientsMomentum();
+            }
             else
             {
-                // The other rules and 16-bit weights: the definition is the code (see
+                // Stochastic rounding and 16-bit weights: the definition is the code (see
                 // Network.ReferenceUpdate.cs and Network.NarrowReference.cs).
                 ReferenceApplyGradients();
             }

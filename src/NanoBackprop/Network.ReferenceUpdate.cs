@@ -2,10 +2,11 @@ namespace NanoBackprop
 {
     // The definition of every update rule, written with the Q16 helpers only: one weight, one
     // bias, one gradient at a time. It is the specification: each fast path (UpdateLayerPlain,
-    // UpdateLayerStochastic, UpdateLayerMomentum, AccumulateGradients, ApplyGradientsPlain) says
-    // which rule it implements, and the differential tests run it beside this code and compare
-    // the whole state after every step. ApplyGradients with momentum buffers or stochastic
-    // rounding, and 16-bit weights with momentum, have no fast path: this code is what runs.
+    // UpdateLayerStochastic, UpdateLayerMomentum, AccumulateGradients, ApplyGradientsPlain,
+    // ApplyGradientsMomentum) says which rule it implements, and the differential tests run it
+    // beside this code and compare the whole state after every step. ApplyGradients with
+    // stochastic rounding or 16-bit weights, and 16-bit weights with momentum, have no fast
+    // path: this code is what runs.
     //
     // Per sample (Learn), for neuron j of layer l + 1 with delta δ_j (units 2^-(16 + shift)),
     // input a_i (Q16.16) and rate lr (Q16.16):

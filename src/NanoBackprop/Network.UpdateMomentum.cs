@@ -122,5 +122,86 @@ namespace NanoBackprop
                 CountSaturations(saturations);
             }
         }
+
+        // Fast path of ReferenceApplyGradients for UpdateRule.Momentum with 32-bit weights: the
+        // same bits. Each parameter's step is the mean of its gradient sum, lr·g/n (MeanStep),
+        // rounded half away from zero to Q16.16; then UpdateWeight's momentum branch as
+        // UpdateRowMomentum writes it (DecayVelocity truncated toward zero without a branch, the
+        // velocity saturated, the weight clamped and counted) and UpdateBias's for the biases.
+        // The definition makes five calls per parameter; this loop none (docs/PERFORMANCE.md,
+        // rules 2 and 3).
+        private void ApplyGradientsMomentum()
+        {
+            const long TruncationBias = (1L << Q16.FractionalBits) - 1;
+            long rate = learningRate;
+            long samples = accumulatedSamples;
+            long wideMomentumQ16 = momentum;
+            long half = 1L << (Q16.FractionalBits - 1);
+            int saturations = 0;
+            for (int l = frozenLayers; l < layerSizes.Length - 1; l++)
+            {
+                long[] gradients = weightGradients[l];
+                int[] layerWeights = weights[l];
+                int[] velocities = weightVelocities[l];
+                int count = gradients.Length;
+                for (int k = 0; k < count; k++)
+                {
+                    long sum = gradients[k];
+                    long quotient = sum / samples;
+                    long stepQ32 = rate * quotient + rate * (sum - quotient * samples) / samples; // = MeanStep(sum)
+                    long stepQ16 = (stepQ32 + half + (stepQ32 >> 63)) >> Q16.FractionalBits; // = Q16.RoundShift(stepQ32, 16)
+                    long decayQ32 = wideMomentumQ16 * velocities[k];
+                    long velocityQ16 = ((decayQ32 + ((decayQ32 >> 63) & TruncationBias)) >> Q16.FractionalBits) - stepQ16; // = DecayVelocity(v) - step
+                    if ((ulong)(velocityQ16 - int.MinValue) > uint.MaxValue) // = Q16.Saturate(velocityQ16)
+                    {
+                        velocityQ16 = velocityQ16 > 0 ? int.MaxValue : int.MinValue;
+                    }
+
+                    velocities[k] = (int)velocityQ16;
+                    long updated = layerWeights[k] + velocityQ16;
+                    if ((ulong)(updated + MaxWeight) > 2 * (ulong)MaxWeight) // = ClampWeight(updated), counted below
+                    {
+                        updated = updated > 0 ? MaxWeight : -MaxWeight;
+                        saturations++;
+                    }
+
+                    layerWeights[k] = (int)updated;
+                }
+
+                if (biases != null)
+                {
+                    int[] layerBiases = biases[l];
+                    long[] gradientsOfBiases = biasGradients[l];
+                    int[] velocitiesOfBiases = biasVelocities[l];
+                    for (int j = 0; j < layerBiases.Length; j++)
+                    {
+                        long sum = gradientsOfBiases[j];
+                        long quotient = sum / samples;
+                        long stepQ32 = rate * quotient + rate * (sum - quotient * samples) / samples; // = MeanStep(sum)
+                        long stepQ16 = (stepQ32 + half + (stepQ32 >> 63)) >> Q16.FractionalBits; // = Q16.RoundShift(stepQ32, 16)
+                        long decayQ32 = wideMomentumQ16 * velocitiesOfBiases[j];
+                        long velocityQ16 = ((decayQ32 + ((decayQ32 >> 63) & TruncationBias)) >> Q16.FractionalBits) - stepQ16; // = DecayVelocity(v) - step
+                        if ((ulong)(velocityQ16 - int.MinValue) > uint.MaxValue) // = Q16.Saturate(velocityQ16)
+                        {
+                            velocityQ16 = velocityQ16 > 0 ? int.MaxValue : int.MinValue;
+                        }
+
+                        velocitiesOfBiases[j] = (int)velocityQ16;
+                        long bias = layerBiases[j] + velocityQ16;
+                        if ((ulong)(bias - int.MinValue) > uint.MaxValue) // = Q16.Saturate(bias)
+                        {
+                            bias = bias > 0 ? int.MaxValue : int.MinValue;
+                        }
+
+                        layerBiases[j] = (int)bias;
+                    }
+                }
+            }
+
+            if (saturations != 0)
+            {
+                CountSaturations(saturations);
+            }
+        }
     }
 }

@@ -45,7 +45,9 @@ namespace NanoBackprop
     /// UpdateLayerMomentum / UpdateRowMomentumStochastic (Network.UpdateMomentum.cs)</description></item>
     /// <item><term>ApplyGradients, no momentum buffers, round to nearest, 32-bit weights</term><description>ApplyGradientsPlain
     /// (Network.UpdatePlain.cs)</description></item>
-    /// <item><term>ApplyGradients, other options</term><description>the definition ReferenceApplyGradients
+    /// <item><term>ApplyGradients, momentum buffers, round to nearest, 32-bit weights</term><description>ApplyGradientsMomentum
+    /// (Network.UpdateMomentum.cs)</description></item>
+    /// <item><term>ApplyGradients, stochastic rounding or 16-bit weights</term><description>the definition ReferenceApplyGradients
     /// (Network.ReferenceUpdate.cs; 16-bit weights through Network.NarrowReference.cs)</description></item>
     /// <item><term>Backward</term><description>AccumulateGradients (Network.Gradients.cs), the fast path of
     /// ReferenceAccumulateGradients, and PropagateDeltas (Network.Deltas.cs)</description></item>
