@@ -87,13 +87,9 @@ namespace NanoBackprop
                 throw new InvalidOperationException("ApplyGradients: no gradients accumulated; call Backward first.");
             }
 
-            if (narrowWeights == null && updateRule == UpdateRule.Plain)
+            if (narrowWeights == null && (updateRule == UpdateRule.Plain || updateRule == UpdateRule.Momentum))
             {
-                ApplyGradientsPlain();
-            }
-            else if (narrowWeights == null && updateRule == UpdateRule.Momentum)
-            {
-                ApplyGradientsMomentum();
+                ApplyGradientsRoundToNearest();
             }
             else
             {
@@ -108,14 +104,92 @@ namespace NanoBackprop
 
         /// <summary>
         /// <see cref="ApplyGradients"/> by the definition (ReferenceApplyGradients), whatever the
-        /// rule: the specification its fast path ApplyGradientsPlain is tested against by the
-        /// differential tests.
+        /// rule: the specification its fast path ApplyGradientsRoundToNearest is tested against
+        /// by the differential tests.
         /// </summary>
         internal void ApplyGradientsByDefinition()
         {
             ReferenceApplyGradients();
             ClearGradients();
             forwardValid = false;
+        }
+
+        // Fast path of ReferenceApplyGradients for UpdateRule.Plain and UpdateRule.Momentum with
+        // 32-bit weights: the same bits. The definition makes five calls per parameter
+        // (ReferenceUpdateWeight, MeanStep, RoundStep with Q16.RoundShift, UpdateWeight with
+        // ClampWeight or UpdateBias); here one call per array (docs/PERFORMANCE.md, rules 2 and
+        // 3): the weights held at ±MaxWeight (ClampWeight, counted), the biases at int's ends
+        // (Q16.Saturate). The velocities are null without momentum buffers.
+        private void ApplyGradientsRoundToNearest()
+        {
+            int saturations = 0;
+            for (int l = frozenLayers; l < layerSizes.Length - 1; l++)
+            {
+                saturations += ApplyMeanSteps(weightGradients[l], weights[l], weightVelocities != null ? weightVelocities[l] : null, -MaxWeight, MaxWeight);
+                if (biases != null)
+                {
+                    ApplyMeanSteps(biasGradients[l], biases[l], biasVelocities != null ? biasVelocities[l] : null, int.MinValue, int.MaxValue);
+                }
+            }
+
+            if (saturations != 0)
+            {
+                CountSaturations(saturations);
+            }
+        }
+
+        // Each parameter's step is the mean of its gradient sum, lr·g/n (MeanStep's two
+        // divisions, exact to 2^-32, truncated), rounded half away from zero to Q16.16; then
+        // UpdateWeight's rule: p ← p - step, or with velocities v ← Saturate(DecayVelocity(v) -
+        // step), p ← p + v (DecayVelocity truncated toward zero without a branch, as
+        // UpdateRowMomentum writes it); p held within [low, high]. Returns how many it held.
+        private int ApplyMeanSteps(long[] sums, int[] parameters, int[] velocities, long low, long high)
+        {
+            const long TruncationBias = (1L << Q16.FractionalBits) - 1;
+            long rate = learningRate;
+            long samples = accumulatedSamples;
+            long wideMomentumQ16 = momentum;
+            long half = 1L << (Q16.FractionalBits - 1);
+            int held = 0;
+            for (int k = 0; k < parameters.Length; k++)
+            {
+                long sum = sums[k];
+                long quotient = sum / samples;
+                long stepQ32 = rate * quotient + rate * (sum - quotient * samples) / samples; // = MeanStep(sum)
+                long stepQ16 = (stepQ32 + half + (stepQ32 >> 63)) >> Q16.FractionalBits; // = Q16.RoundShift(stepQ32, 16)
+                long updated;
+                if (velocities == null)
+                {
+                    updated = parameters[k] - stepQ16;
+                }
+                else
+                {
+                    long decayQ32 = wideMomentumQ16 * velocities[k];
+                    long velocityQ16 = ((decayQ32 + ((decayQ32 >> 63) & TruncationBias)) >> Q16.FractionalBits) - stepQ16; // = DecayVelocity(v) - step
+                    if ((ulong)(velocityQ16 - int.MinValue) > uint.MaxValue) // = Q16.Saturate(velocityQ16)
+                    {
+                        velocityQ16 = velocityQ16 > 0 ? int.MaxValue : int.MinValue;
+                    }
+
+                    velocities[k] = (int)velocityQ16;
+                    updated = parameters[k] + velocityQ16;
+                }
+
+                if (updated > high) // = ClampWeight(updated) for the weights, Q16.Saturate(updated) for the biases
+                {
+                    updated = high;
+                    held++;
+                }
+                else if (updated < low)
+                {
+                    updated = low;
+                    held++;
+                }
+
+                parameters[k] = (int)updated;
+            }
+
+            return held;
         }
 
         /// <summary>Accumulated gradient sum of a weight in Q16.16, saturated at ±32,768 (the exact

@@ -2,8 +2,8 @@ namespace NanoBackprop
 {
     // The definition of every update rule, written with the Q16 helpers only: one weight, one
     // bias, one gradient at a time. It is the specification: each fast path (UpdateLayerPlain,
-    // UpdateLayerStochastic, UpdateLayerMomentum, AccumulateGradients, ApplyGradientsPlain,
-    // ApplyGradientsMomentum) says which rule it implements, and the differential tests run it
+    // UpdateLayerStochastic, UpdateLayerMomentum, AccumulateGradients,
+    // ApplyGradientsRoundToNearest) says which rule it implements, and the differential tests run it
     // beside this code and compare the whole state after every step. ApplyGradients with
     // stochastic rounding or 16-bit weights, and 16-bit weights with momentum, have no fast
     // path: this code is what runs.

@@ -43,10 +43,8 @@ namespace NanoBackprop
     /// then UpdateLayerMomentum / UpdateRowMomentum (Network.UpdateMomentum.cs)</description></item>
     /// <item><term>Learn, momentum buffers, stochastic rounding</term><description>PropagateDeltas, then
     /// UpdateLayerMomentum / UpdateRowMomentumStochastic (Network.UpdateMomentum.cs)</description></item>
-    /// <item><term>ApplyGradients, no momentum buffers, round to nearest, 32-bit weights</term><description>ApplyGradientsPlain
-    /// (Network.UpdatePlain.cs)</description></item>
-    /// <item><term>ApplyGradients, momentum buffers, round to nearest, 32-bit weights</term><description>ApplyGradientsMomentum
-    /// (Network.UpdateMomentum.cs)</description></item>
+    /// <item><term>ApplyGradients, round to nearest (with or without momentum buffers), 32-bit weights</term><description>ApplyGradientsRoundToNearest
+    /// with ApplyMeanSteps (Network.Gradients.cs)</description></item>
     /// <item><term>ApplyGradients, stochastic rounding or 16-bit weights</term><description>the definition ReferenceApplyGradients
     /// (Network.ReferenceUpdate.cs; 16-bit weights through Network.NarrowReference.cs)</description></item>
     /// <item><term>Backward</term><description>AccumulateGradients (Network.Gradients.cs), the fast path of

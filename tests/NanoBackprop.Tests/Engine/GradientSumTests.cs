@@ -96,7 +96,7 @@ public sealed class GradientSumTests
         // lr·g needs 93 bits here; (long)lr·g would wrap and flip the step's sign. The mean is
         // -2^31 LSB, the step (2^31 - 1)·(-2^31)·2^-32 Q16.16 = about -2^46 LSB: w clamps at
         // +128.0 (the clamp is counted) and the bias saturates at int.MaxValue, both upward. The
-        // fast path (ApplyGradientsPlain) and the definition alike.
+        // fast path (ApplyGradientsRoundToNearest) and the definition alike.
         foreach (bool byDefinition in new[] { false, true })
         {
             Network network = Repro();
