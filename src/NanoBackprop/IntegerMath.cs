@@ -1,3 +1,5 @@
+using System;
+
 namespace NanoBackprop
 {
     /// <summary>Integer helpers that replace System.Math, which runs in single precision on ESP32.</summary>
@@ -144,10 +146,16 @@ namespace NanoBackprop
 
         /// <summary>
         /// numerator / denominator rounded to nearest, ties away from zero. The denominator must be
-        /// positive.
+        /// positive, and |numerator| + denominator / 2 must fit a long.
         /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">denominator is 0 or negative.</exception>
         public static long DivideRounded(long numerator, long denominator)
         {
+            if (denominator <= 0)
+            {
+                throw new ArgumentOutOfRangeException("denominator", "DivideRounded: the denominator must be positive, not " + denominator + ".");
+            }
+
             long half = denominator >> 1; // = denominator / 2 for a positive one, without a division (a library routine on a 32-bit core)
             return numerator >= 0 ? (numerator + half) / denominator : -((half - numerator) / denominator);
         }

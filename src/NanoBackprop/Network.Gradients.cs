@@ -115,9 +115,10 @@ namespace NanoBackprop
         }
 
         // Fast path of ReferenceApplyGradients for UpdateRule.Plain and UpdateRule.Momentum with
-        // 32-bit weights: the same bits. The definition makes five calls per parameter
+        // 32-bit weights: the same bits. The definition makes five to seven calls per parameter
         // (ReferenceUpdateWeight, MeanStep, RoundStep with Q16.RoundShift, UpdateWeight with
-        // ClampWeight or UpdateBias); here one call per array (docs/PERFORMANCE.md, rules 2 and
+        // ClampWeight or UpdateBias, and with momentum DecayVelocity and Q16.Saturate); here one
+        // call per array (docs/PERFORMANCE.md, rules 2 and
         // 3): the weights held at ±MaxWeight (ClampWeight, counted), the biases at int's ends
         // (Q16.Saturate). The velocities are null without momentum buffers.
         private void ApplyGradientsRoundToNearest()
@@ -150,8 +151,10 @@ namespace NanoBackprop
             long samples = accumulatedSamples;
             long wideMomentumQ16 = momentum;
             long half = 1L << (Q16.FractionalBits - 1);
+            ulong range = (ulong)(high - low);
+            int count = parameters.Length;
             int held = 0;
-            for (int k = 0; k < parameters.Length; k++)
+            for (int k = 0; k < count; k++)
             {
                 long sum = sums[k];
                 long quotient = sum / samples;
@@ -175,14 +178,9 @@ namespace NanoBackprop
                     updated = parameters[k] + velocityQ16;
                 }
 
-                if (updated > high) // = ClampWeight(updated) for the weights, Q16.Saturate(updated) for the biases
+                if ((ulong)(updated - low) > range) // = ClampWeight(updated) for the weights, Q16.Saturate(updated) for the biases
                 {
-                    updated = high;
-                    held++;
-                }
-                else if (updated < low)
-                {
-                    updated = low;
+                    updated = updated > high ? high : low;
                     held++;
                 }
 

@@ -95,11 +95,17 @@ public sealed class GradientSumTests
     {
         // lr·g needs 93 bits here; (long)lr·g would wrap and flip the step's sign. The mean is
         // -2^31 LSB, the step (2^31 - 1)·(-2^31)·2^-32 Q16.16 = about -2^46 LSB: w clamps at
-        // +128.0 (the clamp is counted) and the bias saturates at int.MaxValue, both upward. The
-        // fast path (ApplyGradientsRoundToNearest) and the definition alike.
+        // +128.0 (the clamp is counted) and the bias saturates at int.MaxValue, both upward. With
+        // momentum buffers the velocity -step saturates at int.MaxValue first, then the same.
+        // The fast path (ApplyGradientsRoundToNearest) and the definition alike.
+        foreach (bool momentum in new[] { false, true })
         foreach (bool byDefinition in new[] { false, true })
         {
-            Network network = Repro();
+            Network network = momentum
+                ? new Network(new[] { 1, 1 }, Activation.Linear, Activation.Linear, Loss.MeanSquaredError, 1, NetworkOptions.GradientAccumulation | NetworkOptions.Momentum)
+                : Repro();
+            network.SetWeight(0, 0, 0, 0);
+            network.SetBias(0, 0, 0);
             SetAccumulated(network, int.MaxValue, (long)int.MaxValue * int.MinValue, (long)int.MaxValue * int.MinValue);
             network.LearningRate = int.MaxValue;
             if (byDefinition)
@@ -111,9 +117,15 @@ public sealed class GradientSumTests
                 network.ApplyGradients();
             }
 
-            Assert.AreEqual(Network.MaxWeight, network.GetWeight(0, 0, 0), $"by definition: {byDefinition}");
-            Assert.AreEqual(int.MaxValue, network.GetBias(0, 0), $"by definition: {byDefinition}");
-            Assert.AreEqual(1, network.WeightSaturations, $"by definition: {byDefinition}");
+            string what = $"momentum {momentum}, by definition {byDefinition}";
+            Assert.AreEqual(Network.MaxWeight, network.GetWeight(0, 0, 0), what);
+            Assert.AreEqual(int.MaxValue, network.GetBias(0, 0), what);
+            Assert.AreEqual(1, network.WeightSaturations, what);
+            if (momentum)
+            {
+                var velocities = (int[][])typeof(Network).GetField("weightVelocities", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(network)!;
+                Assert.AreEqual(int.MaxValue, velocities[0][0], what + ": the velocity saturates");
+            }
         }
     }
 

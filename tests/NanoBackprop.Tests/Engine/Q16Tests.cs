@@ -234,6 +234,24 @@ public sealed class Q16Tests
     }
 
     [TestMethod]
+    public void DivideRoundedRoundsHalfAwayFromZeroAndRefusesANonPositiveDenominator()
+    {
+        // 7/2 = 3.5 → 4, -7/2 → -4 (ties away from zero); 5/3 = 1.67 → 2, -5/3 → -2; 4/3 = 1.33 → 1.
+        Assert.AreEqual(4L, IntegerMath.DivideRounded(7, 2));
+        Assert.AreEqual(-4L, IntegerMath.DivideRounded(-7, 2));
+        Assert.AreEqual(2L, IntegerMath.DivideRounded(5, 3));
+        Assert.AreEqual(-2L, IntegerMath.DivideRounded(-5, 3));
+        Assert.AreEqual(1L, IntegerMath.DivideRounded(4, 3));
+        Assert.AreEqual(0L, IntegerMath.DivideRounded(0, 1));
+        foreach (long denominator in new[] { 0L, -1L, -3L, long.MinValue })
+        {
+            var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => IntegerMath.DivideRounded(7, denominator));
+            Assert.AreEqual("denominator", error.ParamName);
+            StringAssert.Contains(error.Message, "must be positive, not " + denominator);
+        }
+    }
+
+    [TestMethod]
     public void IntegerSqrtIsExactInEveryBucketOfItsStartingTable()
     {
         // Sqrt writes value = top·4^half + rest (16 ≤ top < 64 unless half = 0), starts Newton

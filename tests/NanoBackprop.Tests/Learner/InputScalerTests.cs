@@ -122,7 +122,7 @@ public sealed class InputScalerTests
         // after every reading: streams with isolated outliers and runs of them, a constant
         // feature, readings at int's ends (saturating deviations), windows of 2^2 to 2^14 (the
         // divisor capped early and late), with and without the robust start.
-        string[] fields = { "means", "variances", "outlierRun", "count", "buffered", "saturatedReadings", "clampedReadings" };
+        string[] fields = { "means", "variances", "deviations", "outlierRun", "count", "buffered", "saturatedReadings", "clampedReadings", "rejectedReadings" };
         var random = new Random(31);
         int outliers = 0;
         int saturations = 0;
