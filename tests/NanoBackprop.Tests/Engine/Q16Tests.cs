@@ -233,22 +233,29 @@ public sealed class Q16Tests
         }
     }
 
+    // 7/2 = 3.5 → 4 and -7/2 → -4 (ties away from zero); 5/3 = 1.67 → 2, -5/3 → -2; 4/3 = 1.33 → 1.
     [TestMethod]
-    public void DivideRoundedRoundsHalfAwayFromZeroAndRefusesANonPositiveDenominator()
+    [DataRow(7L, 2L, 4L)]
+    [DataRow(-7L, 2L, -4L)]
+    [DataRow(5L, 3L, 2L)]
+    [DataRow(-5L, 3L, -2L)]
+    [DataRow(4L, 3L, 1L)]
+    [DataRow(0L, 1L, 0L)]
+    public void DivideRoundedRoundsHalfAwayFromZero(long numerator, long denominator, long expected)
     {
-        // 7/2 = 3.5 → 4, -7/2 → -4 (ties away from zero); 5/3 = 1.67 → 2, -5/3 → -2; 4/3 = 1.33 → 1.
-        Assert.AreEqual(4L, IntegerMath.DivideRounded(7, 2));
-        Assert.AreEqual(-4L, IntegerMath.DivideRounded(-7, 2));
-        Assert.AreEqual(2L, IntegerMath.DivideRounded(5, 3));
-        Assert.AreEqual(-2L, IntegerMath.DivideRounded(-5, 3));
-        Assert.AreEqual(1L, IntegerMath.DivideRounded(4, 3));
-        Assert.AreEqual(0L, IntegerMath.DivideRounded(0, 1));
-        foreach (long denominator in new[] { 0L, -1L, -3L, long.MinValue })
-        {
-            var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => IntegerMath.DivideRounded(7, denominator));
-            Assert.AreEqual("denominator", error.ParamName);
-            StringAssert.Contains(error.Message, "must be positive, not " + denominator);
-        }
+        Assert.AreEqual(expected, IntegerMath.DivideRounded(numerator, denominator));
+    }
+
+    [TestMethod]
+    [DataRow(0L)]
+    [DataRow(-1L)]
+    [DataRow(-3L)]
+    [DataRow(long.MinValue)]
+    public void DivideRoundedRefusesANonPositiveDenominator(long denominator)
+    {
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => IntegerMath.DivideRounded(7, denominator));
+        Assert.AreEqual("denominator", error.ParamName);
+        StringAssert.Contains(error.Message, "must be positive, not " + denominator);
     }
 
     [TestMethod]
