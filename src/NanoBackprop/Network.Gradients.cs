@@ -115,10 +115,10 @@ namespace NanoBackprop
         }
 
         // Fast path of ReferenceApplyGradients for UpdateRule.Plain and UpdateRule.Momentum with
-        // 32-bit weights: the same bits. The definition makes five to seven calls per parameter
+        // 32-bit weights: the same bits. The definition makes five to eight calls per parameter
         // (ReferenceUpdateWeight, MeanStep, RoundStep with Q16.RoundShift, UpdateWeight with
-        // ClampWeight or UpdateBias, and with momentum DecayVelocity and Q16.Saturate); here one
-        // call per array (docs/PERFORMANCE.md, rules 2 and
+        // ClampWeight or UpdateBias with Q16.Saturate, and with momentum DecayVelocity and
+        // Q16.Saturate); here one call per array (docs/PERFORMANCE.md, rules 2 and
         // 3): the weights held at ±MaxWeight (ClampWeight, counted), the biases at int's ends
         // (Q16.Saturate). The velocities are null without momentum buffers.
         private void ApplyGradientsRoundToNearest()
