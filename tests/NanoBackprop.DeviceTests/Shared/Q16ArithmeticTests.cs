@@ -1,3 +1,4 @@
+using System;
 using nanoFramework.TestFramework;
 using NanoBackprop;
 
@@ -111,6 +112,23 @@ namespace NanoBackprop.DeviceTests
         }
 
         [TestMethod]
+        public void DivideRoundedRoundsHalfAwayFromZeroAndRefusesANonPositiveDenominator()
+        {
+            // 7/2 = 3.5 → 4, -7/2 → -4 (ties away from zero); 5/3 = 1.67 → 2; 4/3 = 1.33 → 1. The
+            // half of the denominator is a shift (2^62 + 1 halves to 2^61), and a numerator near
+            // 2^62 keeps its 64 bits on nanoCLR's long division.
+            Assert.AreEqual(4L, IntegerMath.DivideRounded(7, 2));
+            Assert.AreEqual(-4L, IntegerMath.DivideRounded(-7, 2));
+            Assert.AreEqual(2L, IntegerMath.DivideRounded(5, 3));
+            Assert.AreEqual(-2L, IntegerMath.DivideRounded(-5, 3));
+            Assert.AreEqual(1L, IntegerMath.DivideRounded(4, 3));
+            Assert.AreEqual(2L, IntegerMath.DivideRounded(1L << 62, (1L << 61) + 1));
+            Assert.AreEqual(-1L, IntegerMath.DivideRounded(-(1L << 61), (1L << 62) - 1));
+            Assert.ThrowsException(typeof(ArgumentOutOfRangeException), DivideByZero);
+            Assert.ThrowsException(typeof(ArgumentOutOfRangeException), DivideByMinusThree);
+        }
+
+        [TestMethod]
         public void Crc32GivesTheStandardCheckValue()
         {
             // CRC-32/ISO-HDLC of the ASCII bytes "123456789" is 0xCBF43926 (the catalogue's check
@@ -118,6 +136,16 @@ namespace NanoBackprop.DeviceTests
             byte[] digits = new byte[] { 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39 };
             Assert.AreEqual(0xCBF43926u, Crc32.Compute(digits, 0, digits.Length));
             Assert.AreEqual(0xCBF43926u, Crc32.Compute(new byte[] { 0, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0 }, 1, 9));
+        }
+
+        private static void DivideByZero()
+        {
+            IntegerMath.DivideRounded(7, 0);
+        }
+
+        private static void DivideByMinusThree()
+        {
+            IntegerMath.DivideRounded(7, -3);
         }
 
         private static void CheckRoot(ulong value)
