@@ -156,6 +156,8 @@ namespace NanoBackprop.Benchmarks
                     object unclamped = Activator.CreateInstance(prototypeType, sizes[0], sizes[1], sizes[2], 1, false)!;
                     result[(topology, "prototype Learn, fixed delta exponents")] = Per(baseline, k => prototypeLearn.Invoke(clamped, new object[] { inputs[k], targets[k], 6554 }));
                     result[(topology, "prototype Learn, fixed delta exponents, no weight clamp")] = Per(baseline, k => prototypeLearn.Invoke(unclamped, new object[] { inputs[k], targets[k], 6554 }));
+                    object truncating = Activator.CreateInstance(prototypeType, sizes[0], sizes[1], sizes[2], 1, false, false)!;
+                    result[(topology, "prototype Learn, fixed delta exponents, no weight clamp, steps truncated")] = Per(baseline, k => prototypeLearn.Invoke(truncating, new object[] { inputs[k], targets[k], 6554 }));
                 }
             }
 

@@ -17,6 +17,9 @@
 //   layer's units. No bit-length search, no second storing pass, no saturation (the bound).
 // With clampWeights false the per-weight clamp is left out: what a proven bound on |w| (a
 // per-layer maximum plus the row's largest step) would save; not safe without that bound.
+// With roundSteps false as well, each weight's step is truncated (>> 24, as the baseline's >> 16)
+// instead of rounded to nearest: the invariant the issue keeps, left out only to measure what it
+// costs (docs/PERFORMANCE.md, "Eighth round"). Every other rounding stays.
 // Its Learn checks its arguments and returns ½Σ(y - t)² as the engine's does.
 // nanoFramework C# 10 and .NET alike (no generics), so that its IL can be counted on .NET.
 public sealed class FixedExponentQ16Mlp
@@ -33,12 +36,24 @@ public sealed class FixedExponentQ16Mlp
     private readonly int hiddenFractionalBits;
     private readonly int cutShift;
     private readonly bool clampWeights;
+    private readonly bool roundSteps;
     private static int[] table;
     public int Saturations;
 
     public FixedExponentQ16Mlp(int nIn, int nHid, int nOut, int seed, bool clampWeights)
+        : this(nIn, nHid, nOut, seed, clampWeights, true)
     {
-        this.nIn = nIn; this.nHid = nHid; this.nOut = nOut; this.clampWeights = clampWeights;
+    }
+
+    // roundSteps false needs clampWeights false (the variant without either invariant).
+    public FixedExponentQ16Mlp(int nIn, int nHid, int nOut, int seed, bool clampWeights, bool roundSteps)
+    {
+        if (clampWeights && !roundSteps)
+        {
+            throw new System.ArgumentException("Truncated steps are measured without the clamp only.", "roundSteps");
+        }
+
+        this.nIn = nIn; this.nHid = nHid; this.nOut = nOut; this.clampWeights = clampWeights; this.roundSteps = roundSteps;
         w1 = new int[nIn * nHid]; b1 = new int[nHid]; w2 = new int[nHid * nOut]; b2 = new int[nOut];
         z1 = new int[nHid]; z2 = new int[nOut]; h = new int[nHid]; o = new int[nOut]; dh = new int[nHid];
         sums = new long[nHid];
@@ -248,12 +263,24 @@ public sealed class FixedExponentQ16Mlp
             if (propagate && !clamp)
             {
                 long wideDelta = delta;
-                for (int k = row, i = 0; k < end; k++, i++)
+                if (roundSteps)
                 {
-                    int weight = weights[k];
-                    propagated[i] += weight * wideDelta;
-                    long stepQ40 = rateDeltaQ24 * input[i];
-                    weights[k] = weight - (int)((stepQ40 + half + (stepQ40 >> 63)) >> 24);
+                    for (int k = row, i = 0; k < end; k++, i++)
+                    {
+                        int weight = weights[k];
+                        propagated[i] += weight * wideDelta;
+                        long stepQ40 = rateDeltaQ24 * input[i];
+                        weights[k] = weight - (int)((stepQ40 + half + (stepQ40 >> 63)) >> 24);
+                    }
+                }
+                else
+                {
+                    for (int k = row, i = 0; k < end; k++, i++)
+                    {
+                        int weight = weights[k];
+                        propagated[i] += weight * wideDelta;
+                        weights[k] = weight - (int)((rateDeltaQ24 * input[i]) >> 24);
+                    }
                 }
             }
             else if (propagate)
@@ -293,12 +320,19 @@ public sealed class FixedExponentQ16Mlp
                     weights[k] = (int)updated;
                 }
             }
-            else
+            else if (roundSteps)
             {
                 for (int k = row; k < end; k++)
                 {
                     long stepQ40 = rateDeltaQ24 * input[k - row];
                     weights[k] -= (int)((stepQ40 + half + (stepQ40 >> 63)) >> 24);
+                }
+            }
+            else
+            {
+                for (int k = row; k < end; k++)
+                {
+                    weights[k] -= (int)((rateDeltaQ24 * input[k - row]) >> 24);
                 }
             }
 
