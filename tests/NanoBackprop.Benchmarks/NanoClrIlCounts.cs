@@ -158,6 +158,8 @@ namespace NanoBackprop.Benchmarks
                     result[(topology, "prototype Learn, fixed delta exponents, no weight clamp")] = Per(baseline, k => prototypeLearn.Invoke(unclamped, new object[] { inputs[k], targets[k], 6554 }));
                     object truncating = Activator.CreateInstance(prototypeType, sizes[0], sizes[1], sizes[2], 1, false, false)!;
                     result[(topology, "prototype Learn, fixed delta exponents, no weight clamp, steps truncated")] = Per(baseline, k => prototypeLearn.Invoke(truncating, new object[] { inputs[k], targets[k], 6554 }));
+                    object proven = Activator.CreateInstance(prototypeType, sizes[0], sizes[1], sizes[2], 1, true, true, true)!;
+                    result[(topology, "prototype Learn, fixed delta exponents, clamp by bound, ties tested per row")] = Per(baseline, k => prototypeLearn.Invoke(proven, new object[] { inputs[k], targets[k], 6554 }));
                 }
             }
 
@@ -209,6 +211,15 @@ namespace NanoBackprop.Benchmarks
             return (inputRows, targetRows);
         }
 
+        /// <summary>The baseline and the fixed-exponent prototype compiled for .NET and loaded, so that tests can run them on the desktop.</summary>
+        public static Assembly LoadBaselineForDotNet(string baselinePath)
+        {
+            string dll = CompileBaselineForDotNet(baselinePath, NanoClrBenchmark.PrototypePath(NanoClrBenchmark.RepositoryRoot()));
+            byte[] image = File.ReadAllBytes(dll);
+            File.Delete(dll);
+            return Assembly.Load(image);
+        }
+
         /// <summary>The baseline (and the fixed-exponent prototype) compiled for .NET (Release, C# 10), so that their IL can be counted like the library's.</summary>
         private static string CompileBaselineForDotNet(string baselinePath, string prototypePath)
         {
@@ -218,7 +229,7 @@ namespace NanoBackprop.Benchmarks
             var compilation = CSharpCompilation.Create("HandWrittenQ16Mlp",
                 new[] { baselinePath, prototypePath }.Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), new CSharpParseOptions(LanguageVersion.CSharp10), path)),
                 references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true));
-            string dll = Path.Combine(Path.GetTempPath(), "nanobackprop-baseline-" + Environment.ProcessId + ".dll");
+            string dll = Path.Combine(Path.GetTempPath(), "nanobackprop-baseline-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N") + ".dll");
             var emitted = compilation.Emit(dll);
             if (!emitted.Success)
             {

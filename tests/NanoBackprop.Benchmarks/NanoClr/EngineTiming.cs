@@ -274,7 +274,7 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
             // The baseline has one hidden layer: it runs beside the topologies that have one.
             bool withBaseline = sizes.Length == 3;
             bool withLearner = topology == "5-8-1";
-            int count = 11 + (withBaseline ? 5 : 0) + (withLearner ? 2 : 0);
+            int count = 11 + (withBaseline ? 6 : 0) + (withLearner ? 2 : 0);
             var operations = new TimedOperation[count];
             int n = 0;
             if (withBaseline)
@@ -285,6 +285,7 @@ namespace NanoBackprop.Benchmarks.OnNanoClr
                 operations[n++] = new PrototypeLearn("prototype Learn, fixed delta exponents", new FixedExponentQ16Mlp(sizes[0], sizes[1], sizes[2], 1, true), samples);
                 operations[n++] = new PrototypeLearn("prototype Learn, fixed delta exponents, no weight clamp", new FixedExponentQ16Mlp(sizes[0], sizes[1], sizes[2], 1, false), samples);
                 operations[n++] = new PrototypeLearn("prototype Learn, fixed delta exponents, no weight clamp, steps truncated", new FixedExponentQ16Mlp(sizes[0], sizes[1], sizes[2], 1, false, false), samples);
+                operations[n++] = new PrototypeLearn("prototype Learn, fixed delta exponents, clamp by bound, ties tested per row", new FixedExponentQ16Mlp(sizes[0], sizes[1], sizes[2], 1, true, true, true), samples);
             }
 
             operations[n++] = new EngineForward("Forward", lean, samples);

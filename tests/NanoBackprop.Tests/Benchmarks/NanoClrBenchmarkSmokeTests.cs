@@ -14,7 +14,7 @@ public sealed class NanoClrBenchmarkSmokeTests
 {
     private static readonly string[] Expected581Rows =
     {
-        "baseline Forward", "baseline Learn", "prototype Learn, fixed delta exponents", "prototype Learn, fixed delta exponents, no weight clamp", "prototype Learn, fixed delta exponents, no weight clamp, steps truncated", "Forward", "Learn, plain SGD", "Learn, momentum 0.9", "Learn, stochastic rounding",
+        "baseline Forward", "baseline Learn", "prototype Learn, fixed delta exponents", "prototype Learn, fixed delta exponents, no weight clamp", "prototype Learn, fixed delta exponents, no weight clamp, steps truncated", "prototype Learn, fixed delta exponents, clamp by bound, ties tested per row", "Forward", "Learn, plain SGD", "Learn, momentum 0.9", "Learn, stochastic rounding",
         "Learn, momentum + stochastic rounding", "Learn, 16-bit weights + stochastic rounding", "Forward, softmax output", "Learn, plain SGD, softmax + categorical cross-entropy",
         "Forward + Backward + ApplyGradients", "learner: Predict + Learn, Occupancy row",
         "learner, scaler frozen: Predict + Learn, Occupancy row", "model save (ModelBlob.Write)", "model load (ModelBlob.Read)",
@@ -54,7 +54,7 @@ public sealed class NanoClrBenchmarkSmokeTests
 
         var ilCounts = NanoClrIlCounts.Count(new[] { "5-8-1" }, baseline);
         CollectionAssert.AreEquivalent(Expected581Rows, ilCounts.Keys.Select(k => k.Operation).ToArray());
-        StringAssert.Contains(NanoClrBenchmark.RenderIlPrediction(timings, ilCounts), "Spearman rank correlation of IL per call with nanoCLR time, all 18 rows");
+        StringAssert.Contains(NanoClrBenchmark.RenderIlPrediction(timings, ilCounts), "Spearman rank correlation of IL per call with nanoCLR time, all 19 rows");
     }
 
     /// <summary>
@@ -88,6 +88,70 @@ public sealed class NanoClrBenchmarkSmokeTests
         foreach (var (type, il) in expected)
         {
             Assert.AreEqual(il, variants[type].IlPerElement, type);
+        }
+    }
+
+    /// <summary>
+    /// The prototype's "clamp by bound, ties tested per row" Learn (FixedExponentPrototype.cs,
+    /// LearnProven) gives the clamped prototype's bits: every loss, every weight and bias, and the
+    /// count of clamped weights, step by step. The cases reach each of its branches: small rates
+    /// (the bound holds, no clamp), rates that drive weights into ±128 (the bound fails, the clamped
+    /// rows run and the bound is taken afresh), whole-number and power-of-two inputs up to ±128
+    /// (exact ties: v2(lr·δ) + v2(x) = 23), zero inputs at a rate of 1 (the first step's hidden
+    /// outputs are all 1/2, 2^15, so an odd output error times 2^8 makes every output-layer step an
+    /// exact tie), and 5-8-1, 3-4-2 and 16-32-4.
+    /// </summary>
+    [TestMethod]
+    [DataRow(5, 8, 1, 6554, 0)]
+    [DataRow(5, 8, 1, 65536, 1)]
+    [DataRow(5, 8, 1, 1 << 21, 2)]
+    [DataRow(3, 4, 2, 6554, 1)]
+    [DataRow(3, 4, 2, 1 << 23, 2)]
+    [DataRow(16, 32, 4, 65536, 2)]
+    [DataRow(3, 4, 2, 65536, 3)]
+    public void TheProvenClampGivesTheClampedPrototypesBits(int inputs, int hidden, int outputs, int rate, int inputKind)
+    {
+        string baseline = NanoClrBenchmark.FindBaseline() ?? throw new AssertInconclusiveException("the baseline " + NanoClrBenchmark.BaselineRelativePath + " was not found");
+        Type prototype = NanoClrIlCounts.LoadBaselineForDotNet(baseline).GetType("FixedExponentQ16Mlp")!;
+        object clamped = Activator.CreateInstance(prototype, inputs, hidden, outputs, 7, true)!;
+        object proven = Activator.CreateInstance(prototype, inputs, hidden, outputs, 7, true, true, true)!;
+        var learn = prototype.GetMethod("Learn")!;
+        var parameters = prototype.GetMethod("Parameters")!;
+        var saturations = prototype.GetField("Saturations")!;
+        var random = new Random(inputKind * 1000 + inputs);
+        int clampedSteps = 0;
+        for (int step = 0; step < 400; step++)
+        {
+            int[] x = new int[inputs];
+            for (int i = 0; i < inputs; i++)
+            {
+                x[i] = inputKind switch
+                {
+                    0 => random.Next(-65536, 65537),                       // [-1, 1]
+                    1 => random.Next(-128, 129) << 16,                     // whole numbers to ±128
+                    2 => (random.Next(2) == 0 ? -1 : 1) << random.Next(0, 24), // powers of two to ±128
+                    _ => 0,                                                // σ(0) = 1/2 in the hidden layer at first
+                };
+            }
+
+            int[] target = new int[outputs];
+            for (int j = 0; j < outputs; j++)
+            {
+                target[j] = random.Next(2) * 65536;
+            }
+
+            int before = (int)saturations.GetValue(clamped)!;
+            int expectedLoss = (int)learn.Invoke(clamped, new object[] { x, target, rate })!;
+            int loss = (int)learn.Invoke(proven, new object[] { x, target, rate })!;
+            Assert.AreEqual(expectedLoss, loss, "loss at step " + step);
+            CollectionAssert.AreEqual((int[])parameters.Invoke(clamped, null)!, (int[])parameters.Invoke(proven, null)!, "parameters after step " + step);
+            Assert.AreEqual((int)saturations.GetValue(clamped)!, (int)saturations.GetValue(proven)!, "clamped weights after step " + step);
+            clampedSteps += (int)saturations.GetValue(clamped)! > before ? 1 : 0;
+        }
+
+        if (rate >= 1 << 21)
+        {
+            Assert.IsGreaterThan(0, clampedSteps, "the large rate drives weights into the clamp, so the bound's fallback runs");
         }
     }
 
