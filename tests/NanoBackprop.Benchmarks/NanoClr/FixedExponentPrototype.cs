@@ -120,6 +120,12 @@ public sealed class FixedExponentQ16Mlp
         return all;
     }
 
+    /// <summary>Whether the kept bounds hold: max |w| ≤ the bound, layer by layer (the smoke tests check it after every step).</summary>
+    public bool WeightBoundsHold()
+    {
+        return LargestMagnitude(w1) <= hiddenWeightBound && LargestMagnitude(w2) <= outputWeightBound;
+    }
+
     private static long LargestMagnitude(int[] values)
     {
         long largest = 0;
@@ -325,9 +331,9 @@ public sealed class FixedExponentQ16Mlp
         System.Array.Clear(hiddenSums, 0, nHid);
 
         // Output layer: |δ| = |y - t| ≤ 2^16, so |lr·δ| ≤ lr·2^8 + 1 in Q8.24 and |step| ≤ lr + 2
-        // (h ≤ 1).
+        // (h ≤ 1). Where the bound holds, lr < 2^23, so lr·δ < 2^31 needs no saturation.
         long outputStep = rate + 2;
-        if (rate < 0 || rate >= 1L << 22 || outputWeightBound + outputStep > MaxWeight)
+        if (rate < 0 || outputWeightBound + outputStep > MaxWeight)
         {
             UpdateRows(w2, b2, h, o, t, hiddenSums, nHid, nOut, 16, lr, true);
             outputWeightBound = LargestMagnitude(w2);
@@ -347,7 +353,7 @@ public sealed class FixedExponentQ16Mlp
 
                 long rateDeltaExact = rate * delta;
                 long sign = rateDeltaExact >> 63;
-                long rateDeltaQ24 = (rateDeltaExact + 128 + sign) >> 8; // fits: |lr·δ| ≤ lr·2^8 + 1 < 2^31
+                long rateDeltaQ24 = (rateDeltaExact + 128 + sign) >> 8; // fits: |lr·δ| ≤ lr·2^8 + 1 < 2^31 (lr < 2^23)
                 long rounding = half + (rateDeltaQ24 >> 63);
                 long wideDelta = delta;
                 int end = row + fanIn;

@@ -99,7 +99,10 @@ public sealed class NanoClrBenchmarkSmokeTests
     /// rows run and the bound is taken afresh), whole-number and power-of-two inputs up to ±128
     /// (exact ties: v2(lr·δ) + v2(x) = 23), zero inputs at a rate of 1 (the first step's hidden
     /// outputs are all 1/2, 2^15, so an odd output error times 2^8 makes every output-layer step an
-    /// exact tie), and 5-8-1, 3-4-2 and 16-32-4.
+    /// exact tie), a rate just below 64 (the output layer's bound decides), a negative rate (the
+    /// bounds do not apply), tiny inputs at a rate of 2^14 (lr·δ beyond 32 bits, whose saturation
+    /// then decides the steps), and 5-8-1, 3-4-2 and 16-32-4. After every step the kept bounds must
+    /// hold (max |w| ≤ bound, layer by layer).
     /// </summary>
     [TestMethod]
     [DataRow(5, 8, 1, 6554, 0)]
@@ -109,6 +112,9 @@ public sealed class NanoClrBenchmarkSmokeTests
     [DataRow(3, 4, 2, 1 << 23, 2)]
     [DataRow(16, 32, 4, 65536, 2)]
     [DataRow(3, 4, 2, 65536, 3)]
+    [DataRow(5, 8, 1, (1 << 22) - 1, 1)]
+    [DataRow(5, 8, 1, -65536, 1)]
+    [DataRow(5, 8, 1, 1 << 30, 4)]
     public void TheProvenClampGivesTheClampedPrototypesBits(int inputs, int hidden, int outputs, int rate, int inputKind)
     {
         string baseline = NanoClrBenchmark.FindBaseline() ?? throw new AssertInconclusiveException("the baseline " + NanoClrBenchmark.BaselineRelativePath + " was not found");
@@ -130,7 +136,8 @@ public sealed class NanoClrBenchmarkSmokeTests
                     0 => random.Next(-65536, 65537),                       // [-1, 1]
                     1 => random.Next(-128, 129) << 16,                     // whole numbers to ±128
                     2 => (random.Next(2) == 0 ? -1 : 1) << random.Next(0, 24), // powers of two to ±128
-                    _ => 0,                                                // σ(0) = 1/2 in the hidden layer at first
+                    3 => 0,                                                // σ(0) = 1/2 in the hidden layer at first
+                    _ => random.Next(-4, 5),                               // tiny inputs, huge lr·δ: its saturation decides
                 };
             }
 
@@ -146,10 +153,11 @@ public sealed class NanoClrBenchmarkSmokeTests
             Assert.AreEqual(expectedLoss, loss, "loss at step " + step);
             CollectionAssert.AreEqual((int[])parameters.Invoke(clamped, null)!, (int[])parameters.Invoke(proven, null)!, "parameters after step " + step);
             Assert.AreEqual((int)saturations.GetValue(clamped)!, (int)saturations.GetValue(proven)!, "clamped weights after step " + step);
+            Assert.IsTrue((bool)prototype.GetMethod("WeightBoundsHold")!.Invoke(proven, null)!, "the kept bounds on |w| hold after step " + step);
             clampedSteps += (int)saturations.GetValue(clamped)! > before ? 1 : 0;
         }
 
-        if (rate >= 1 << 21)
+        if ((rate >= 1 << 21 || rate < 0) && inputKind != 4)
         {
             Assert.IsGreaterThan(0, clampedSteps, "the large rate drives weights into the clamp, so the bound's fallback runs");
         }
