@@ -427,9 +427,10 @@ namespace NanoBackprop
                 long deviation = ((long)raw[f] << MeanFractionalBits) - means[f];
                 if (robust)
                 {
-                    if (ClampLimit(variances[f]) > 0 && (deviation > ClampLimit(variances[f]) || deviation < -ClampLimit(variances[f])))
+                    long limit = ClampLimit(variances[f]);
+                    if (limit > 0 && (deviation > limit || deviation < -limit))
                     {
-                        deviation = ReplaceOutlier(f, deviation, ClampLimit(variances[f]));
+                        deviation = ReplaceOutlier(f, deviation, limit);
                     }
                     else
                     {
