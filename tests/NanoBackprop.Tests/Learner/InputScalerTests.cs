@@ -182,7 +182,6 @@ public sealed class InputScalerTests
         // and saturations, Calibrate, a rollback to a snapshot, a model load) each kept root must
         // be ⌊√variance⌋, and Scale must equal ScaleValue (which takes the root afresh).
         var random = new Random(37);
-        int checks = 0;
         int loads = 0;
         int rollbacks = 0;
         int calibrations = 0;
@@ -219,7 +218,6 @@ public sealed class InputScalerTests
                         new LearnerOptions { RobustStart = robustStart, DivergenceGuard = true });
                     ModelBlob.Read(loaded, blob, 0, blob.Length);
                     AssertRootsKept(loaded.Scaler, random, $"trial {trial}, step {step}, loaded");
-                    checks++;
                     loads++;
                 }
                 else
@@ -234,13 +232,11 @@ public sealed class InputScalerTests
                 }
 
                 AssertRootsKept(scaler, random, $"trial {trial}, step {step}, action {action}");
-                checks++;
             }
 
             outliers += scaler.ClampedReadings;
         }
 
-        Assert.AreEqual(40 * 80 + loads, checks);
         Assert.IsGreaterThan(50, loads, "model loads");
         Assert.IsGreaterThan(50, rollbacks, "rollbacks to a snapshot");
         Assert.IsGreaterThan(50, calibrations, "calibrations");
@@ -281,7 +277,6 @@ public sealed class InputScalerTests
         // ScaleOne) on scalers with every kind of statistics: spread and none, wide and tiny
         // features, declared ranges that clamp, readings at int's ends (saturating at ±16).
         var random = new Random(29);
-        int compared = 0;
         int saturated = 0;
         int clampedToRange = 0;
         for (int trial = 0; trial < 200; trial++)
@@ -320,13 +315,11 @@ public sealed class InputScalerTests
                 scaler.Scale(raw, scaled);
                 CollectionAssert.AreEqual(byDefinition, scaled, $"trial {trial}, reading {string.Join(", ", raw)}");
                 Assert.AreEqual(definitionSaturations, scaler.SaturatedReadings - before - definitionSaturations, "the same saturations counted");
-                compared += 4;
                 saturated += definitionSaturations;
                 clampedToRange += raw[3] < -1_000 || raw[3] > 1_000 ? 1 : 0;
             }
         }
 
-        Assert.AreEqual(200 * 50 * 4, compared);
         Assert.IsGreaterThan(1_000, saturated, "values beyond ±16 were compared");
         Assert.IsGreaterThan(1_000, clampedToRange, "values beyond the declared range were compared");
     }
